@@ -1,0 +1,45 @@
+# The README's commands. Python 3.11+ is the only requirement for `make run`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test lint check bench worker venv migrate messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(MANAGE) migrate --no-input
+
+run: migrate
+	$(MANAGE) seed_demo
+	@echo "SocialCRM on http://127.0.0.1:8000/  (API docs: /api/docs/)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+	./scripts/check-deploy
+
+worker: venv
+	$(VENV)/bin/celery -A socialcrm worker --beat --loglevel=INFO
+
+messages: venv
+	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=var
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+
+from audit.models import AuditEvent
+from audit.selectors import audit_events_visible_to
+from people.models import Role
+from people.permissions import role_required
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "fields",
+        ]
+        read_only_fields = fields
+
+
+class AuditEventList(generics.ListAPIView):
+    """Who did what to which record, and when (DPO and administrators)."""
+
+    serializer_class = AuditEventSerializer
+    filterset_fields = ["action", "object_type", "object_id", "actor"]
+    permission_classes = [IsAuthenticated, role_required(Role.DPO, Role.ADMIN)]
+    queryset = AuditEvent.objects.none()
+
+    def get_queryset(self):
+        return audit_events_visible_to(self.request.user).order_by("-id")

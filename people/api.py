@@ -1,0 +1,156 @@
+"""REST endpoints: auth token, health, employees, social accounts."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from people import selectors, services
+from people.models import Employee, Network, Role, SocialAccount
+from people.permissions import role_required
+
+logger = logging.getLogger(__name__)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (throttled)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class HealthView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Health",
+                {
+                    "status": serializers.CharField(),
+                    "database": serializers.CharField(),
+                    "broker": serializers.CharField(required=False),
+                },
+            ),
+            503: inline_serializer("HealthDown", {"status": serializers.CharField()}),
+        }
+    )
+    def get(self, request):
+        body = {"status": "ok", "database": "ok"}
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:
+            logger.exception("health check: database unreachable")
+            return Response({"status": "error", "database": "error"}, status=503)
+        if settings.REDIS_URL:
+            body["broker"] = _broker_status()
+        return Response(body)
+
+
+def _broker_status() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return "unreachable"
+    return "ok"
+
+
+class EmployeeSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Employee
+        fields = ["id", "username", "role", "status", "hire_date", "departure_date", "manager"]
+        read_only_fields = fields
+
+
+class EmployeeCreateSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+    hire_date = serializers.DateField(required=False)
+    manager = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), required=False, allow_null=True
+    )
+    password = serializers.CharField(write_only=True, required=False, min_length=10)
+
+    def validate_username(self, value):
+        if Employee.objects.filter(user__username=value).exists():
+            raise serializers.ValidationError("an employee with this username exists")
+        return value
+
+
+class EmployeeListCreate(generics.ListCreateAPIView):
+    serializer_class = EmployeeSerializer
+
+    def get_queryset(self):
+        return selectors.employees_visible_to(self.request.user)
+
+    permission_classes = [IsAuthenticated, role_required(Role.HR, Role.ADMIN, methods=("POST",))]
+
+    @extend_schema(request=EmployeeCreateSerializer, responses={201: EmployeeSerializer})
+    def post(self, request, *args, **kwargs):
+        data = EmployeeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            employee, _ = services.employee_upsert(actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise ApiValidationError(exc.message_dict) from None
+        return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)
+
+
+class EmployeeDetail(generics.RetrieveAPIView):
+    serializer_class = EmployeeSerializer
+
+    def get_object(self):
+        return selectors.employee_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    network = serializers.ChoiceField(choices=Network.choices)
+
+    class Meta:
+        model = SocialAccount
+        fields = ["id", "network", "handle", "profile_url"]
+
+
+class SocialAccountListCreate(generics.ListCreateAPIView):
+    serializer_class = SocialAccountSerializer
+
+    def get_queryset(self):
+        return selectors.social_accounts_of(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        employee = selectors.employee_of(request.user)
+        if employee is None:
+            raise PermissionDenied("only employees register social accounts")
+        data = SocialAccountSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            account = services.social_account_create(employee=employee, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise ApiValidationError(exc.message_dict) from None
+        return Response(SocialAccountSerializer(account).data, status=status.HTTP_201_CREATED)

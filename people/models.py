@@ -1,0 +1,104 @@
+"""Employees, their roles, and the personal social accounts they use at work."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REP = "rep", _("Sales rep")
+    MANAGER = "manager", _("Manager")
+    DPO = "dpo", _("Data protection officer")
+    HR = "hr", _("HR")
+    ADMIN = "admin", _("Administrator")
+
+
+class EmployeeStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    OFFBOARDING = "offboarding", _("Offboarding")
+    DEPARTED = "departed", _("Departed")
+
+
+class Employee(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employee"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REP)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE
+    )
+    hire_date = models.DateField(_("hire date"))
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    # Right to disconnect (C. trav. L2242-17): the gate warns outside these hours.
+    work_days = models.CharField(
+        _("working days"), max_length=7, default="12345", help_text=_("ISO weekdays, 1 = Monday")
+    )
+    work_start = models.TimeField(_("working day starts"), default=datetime.time(9, 0))
+    work_end = models.TimeField(_("working day ends"), default=datetime.time(19, 0))
+
+    class Meta:
+        ordering = ["user__username"]
+        constraints = [
+            # Offboarding and provenance both read these dates; an inverted pair is a typo.
+            models.CheckConstraint(
+                condition=Q(departure_date__isnull=True)
+                | Q(departure_date__gte=models.F("hire_date")),
+                name="employee_departure_after_hire",
+            ),
+            models.CheckConstraint(
+                condition=Q(work_start__lt=models.F("work_end")),
+                name="employee_working_hours_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.user.get_username()
+
+    @property
+    def username(self) -> str:
+        return self.user.get_username()
+
+    @property
+    def is_active_employee(self) -> bool:
+        return self.status == EmployeeStatus.ACTIVE and self.user.is_active
+
+
+class Network(models.TextChoices):
+    LINKEDIN = "linkedin", "LinkedIn"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    OTHER = "other", _("Other")
+
+
+class SocialAccount(models.Model):
+    """A personal account an employee uses for work. It stays theirs; no credential is kept."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="social_accounts")
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
+    handle = models.CharField(_("handle"), max_length=150)
+    profile_url = models.URLField(_("profile URL"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network", "handle"]
+        constraints = [
+            # The registry names each account once per employee.
+            models.UniqueConstraint(
+                fields=["employee", "network", "handle"], name="social_account_unique_per_employee"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_network_display()} · {self.handle}"

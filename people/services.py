@@ -1,0 +1,72 @@
+"""Writes on employees, accounts and access. Each is atomic and audited."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from audit import events
+from people.models import Employee, Role, SocialAccount
+
+
+@transaction.atomic
+def employee_upsert(
+    *,
+    actor,
+    username: str,
+    role: str,
+    hire_date: datetime.date | None = None,
+    manager: Employee | None = None,
+    password: str | None = None,
+) -> tuple[Employee, bool]:
+    """Create the user and its employee profile, or update role, dates and manager."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"unknown role {role!r}; one of {', '.join(Role.values)}"})
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username)
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.save()
+    employee = Employee.objects.filter(user=user).first()
+    is_new = employee is None
+    if is_new:
+        employee = Employee(user=user, hire_date=hire_date or timezone.localdate())
+    elif hire_date:
+        employee.hire_date = hire_date
+    employee.role = role
+    if manager is not None:
+        employee.manager = manager
+    employee.full_clean(exclude=["user"])
+    employee.save()
+    if is_new:
+        events.created(actor=actor, obj=employee, fields=["role", "hire_date", "manager"])
+    else:
+        events.changed(actor=actor, obj=employee, fields=["role", "hire_date", "manager"])
+    return employee, is_new
+
+
+@transaction.atomic
+def social_account_create(*, employee: Employee, network: str, handle: str, profile_url: str = ""):
+    account = SocialAccount(
+        employee=employee, network=network, handle=handle.strip(), profile_url=profile_url
+    )
+    account.full_clean()
+    account.save()
+    events.created(actor=employee.user, obj=account, fields=["network", "handle", "profile_url"])
+    return account
+
+
+@transaction.atomic
+def access_revoke(*, actor, user) -> None:
+    """Deactivate a login: its API tokens stop at once, and its sessions no longer load a user."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    Token.objects.filter(user=user).delete()
+    events.record(actor=actor, action="access.revoked", obj=user)

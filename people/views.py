@@ -1,0 +1,59 @@
+"""Browser pages: login (throttled), home, and the rep's social accounts."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from people import selectors, services
+from people.forms import SocialAccountForm
+from socialcrm.lib import login_throttle
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "people/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        address = request.META.get("REMOTE_ADDR", "")
+        if login_throttle.is_blocked(username, address):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None, _("Too many failed attempts. Wait a few minutes before trying again.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            login_throttle.reset(username, address)
+        else:
+            login_throttle.record_failure(username, address)
+        return response
+
+
+@login_required
+def home(request):
+    return render(request, "people/home.html", {"employee": selectors.employee_of(request.user)})
+
+
+@login_required
+def social_accounts(request):
+    employee = selectors.employee_of(request.user)
+    form = SocialAccountForm(request.POST or None)
+    if request.method == "POST" and employee is not None and form.is_valid():
+        try:
+            services.social_account_create(employee=employee, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Account registered."))
+            return redirect("social-accounts")
+    return render(
+        request,
+        "people/social_accounts.html",
+        {"form": form, "accounts": selectors.social_accounts_of(request.user)},
+    )

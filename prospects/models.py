@@ -1,0 +1,105 @@
+"""Prospects: natural persons found through employees' social accounts.
+
+Personal values are encrypted at rest (``EncryptedTextField``); each
+identifier has a blind-index column next to it for exact-match lookups
+(duplicates, the suppression list, data-subject requests).
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Employee, Network, SocialAccount
+from socialcrm.lib.fields import EncryptedTextField
+
+
+class Kind(models.TextChoices):
+    B2B = "b2b", _("Professional (B2B)")
+    B2C = "b2c", _("Consumer (B2C)")
+
+
+class Provenance(models.TextChoices):
+    PRE_HIRE = "pre_hire", _("Rep's network from before the hire")
+    EMPLOYMENT = "employment", _("Gathered during employment")
+    COMPANY = "company", _("Company data")
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+    CONTRACT = "contract", _("Contract")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Contact details public")
+    RESTRICTED = "restricted", _("Contact details restricted by the person")
+
+
+class Prospect(models.Model):
+    # Client-generated so the encryption's associated data can name the row before insert.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="prospects")
+    social_account = models.ForeignKey(
+        SocialAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="prospects"
+    )
+    full_name = EncryptedTextField(_("full name"))
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices, default=Kind.B2B)
+    email = EncryptedTextField(_("e-mail"), null=True, blank=True)
+    # NULL (not "") when absent, so the partial unique constraints skip it.
+    email_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    phone = EncryptedTextField(_("phone"), null=True, blank=True)
+    phone_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    profile_url = EncryptedTextField(_("profile URL"), null=True, blank=True)
+    profile_url_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices, blank=True)
+    provenance = models.CharField(_("provenance"), max_length=16, choices=Provenance.choices)
+    source = models.CharField(_("source"), max_length=32, default="manual")
+    collected_at = models.DateTimeField(_("collected at"))
+    lawful_basis = models.CharField(
+        _("lawful basis"), max_length=32, choices=LawfulBasis.choices, blank=True
+    )
+    contributed = models.BooleanField(_("contributed to the company"), default=False)
+    contributed_at = models.DateTimeField(null=True, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
+    profile_visibility_at_collection = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    last_contact_from_prospect_at = models.DateTimeField(null=True, blank=True)
+    retention_until = models.DateField(null=True, blank=True)
+    notice_due_at = models.DateTimeField(null=True, blank=True)
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            # Duplicate detection (409 "duplicate") relies on one prospect per identifier.
+            models.UniqueConstraint(
+                fields=["email_index"],
+                condition=Q(email_index__isnull=False),
+                name="prospect_unique_email",
+            ),
+            models.UniqueConstraint(
+                fields=["profile_url_index"],
+                condition=Q(profile_url_index__isnull=False),
+                name="prospect_unique_profile_url",
+            ),
+            # Only pre-hire contacts can be contributed by their rep.
+            models.CheckConstraint(
+                condition=Q(contributed=False) | Q(provenance="pre_hire"),
+                name="prospect_contributed_is_pre_hire",
+            ),
+        ]
+        indexes = [
+            # The rep's "My prospects" list: owner, newest first.
+            models.Index(fields=["owner", "-created_at"], name="prospect_owner_recent"),
+            models.Index(fields=["phone_index"], name="prospect_phone_index"),
+        ]
+
+    def __str__(self):
+        return str(self.pk)

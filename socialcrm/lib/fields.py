@@ -1,0 +1,90 @@
+"""Model fields that keep personal data encrypted in the database.
+
+``EncryptedTextField`` stores a sealed token (see ``socialcrm.lib.crypto``) and
+gives the plaintext back only through the model attribute, decrypting on first
+access with the row's own associated data (table, column, primary key). The
+primary key must therefore exist before the first save: models using these
+fields have a client-generated UUID key.
+
+Such a column can be neither filtered nor updated with a plaintext value:
+``filter(email=...)`` or ``update(email=...)`` raise, so nobody writes an
+unencrypted value or compares against ciphertext by mistake. Look a person up
+through the blind-index column instead.
+"""
+
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from socialcrm.lib import crypto
+
+_CACHE = "_sealed_values"
+
+
+class Sealed(str):
+    """A value exactly as stored in the database: still encrypted."""
+
+
+class EncryptedAttribute(DeferredAttribute):
+    """Opens the stored token on first read, with the associated data of this row."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            plaintext = crypto.unseal(value, aad=self.field.associated_data(instance))
+            instance.__dict__[self.field.attname] = plaintext
+            # Remember the token: saving an untouched value writes it back unchanged.
+            instance.__dict__.setdefault(_CACHE, {})[self.field.attname] = (plaintext, value)
+            return plaintext
+        return value
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedTextField(models.TextField):
+    descriptor_class = EncryptedAttribute
+
+    def associated_data(self, instance) -> bytes:
+        if instance.pk is None:
+            raise ValueError(
+                f"{instance.__class__.__name__}.{self.name}: encrypted values need the row's "
+                "primary key before saving"
+            )
+        return f"{self.model._meta.db_table}|{self.column}|{instance.pk}".encode()
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or isinstance(value, Sealed):
+            return value
+        if not isinstance(value, str):
+            raise TypeError(f"{self.name} holds text, got {type(value).__name__}")
+        cached = model_instance.__dict__.get(_CACHE, {}).get(self.attname)
+        if cached is not None and cached[0] == value:
+            return cached[1]
+        return Sealed(crypto.seal(value, aad=self.associated_data(model_instance)))
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Sealed(value)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or isinstance(value, Sealed):
+            return value
+        raise TypeError(
+            f"{self.model.__name__}.{self.name} is encrypted: it cannot be filtered or updated "
+            "with a plain value (use its blind index, or save the instance)"
+        )
+
+
+def encrypted_fields(model) -> list[EncryptedTextField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+def sealed_value(instance, field: EncryptedTextField) -> str | None:
+    """The token as stored for ``instance`` (without decrypting)."""
+    raw = instance.__dict__.get(field.attname)
+    if isinstance(raw, Sealed) or raw is None:
+        return raw
+    cached = instance.__dict__.get(_CACHE, {}).get(field.attname)
+    return cached[1] if cached else None

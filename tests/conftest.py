@@ -1,0 +1,103 @@
+"""Shared fixtures: named personas, API clients, and the real services.
+
+Tests marked ``services`` need PostgreSQL and Redis (and start a real Celery
+worker). On the embedded default they are skipped with the reason named;
+with ``REQUIRE_SERVICES=1`` a missing service fails the run instead.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import EmployeeFactory
+
+
+def _missing_services() -> list[str]:
+    missing = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL=postgres://…)")
+    if not settings.REDIS_URL:
+        missing.append("Redis (set REDIS_URL=redis://…)")
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing_services()
+    if not missing:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        raise pytest.UsageError(f"REQUIRE_SERVICES=1 but not configured: {', '.join(missing)}")
+    skip = pytest.mark.skip(reason=f"needs {', '.join(missing)}")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config):
+    missing = _missing_services()
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    if missing:
+        return f"socialcrm: embedded default ({database}); skipping tests that need {', '.join(missing)}"
+    return f"socialcrm: real services ({database}, redis, celery worker)"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttling counters live in the cache; each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rep(db):
+    return EmployeeFactory(role="rep")
+
+
+@pytest.fixture
+def manager(db):
+    return EmployeeFactory(role="manager")
+
+
+@pytest.fixture
+def dpo(db):
+    return EmployeeFactory(role="dpo")
+
+
+@pytest.fixture
+def hr(db):
+    return EmployeeFactory(role="hr")
+
+
+@pytest.fixture
+def admin_employee(db):
+    return EmployeeFactory(role="admin", user__is_staff=True, user__is_superuser=True)
+
+
+def api_client_for(employee) -> APIClient:
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=employee.user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_as():
+    return api_client_for
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming from the Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from socialcrm.celery import app
+
+    assert not app.conf.task_always_eager, "a real worker needs REDIS_URL"
+    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
+        yield worker

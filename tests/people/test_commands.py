@@ -1,0 +1,44 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from people.models import Employee
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_employee_creates_then_updates_without_duplicating(capsys):
+    call_command(
+        "add_employee", "lea", role="rep", hire_date="2025-02-03", password="a-long-password-1"
+    )
+    call_command("add_employee", "chief", role="manager")
+    call_command("add_employee", "lea", role="rep", hire_date="2025-02-10", manager="chief")
+    employee = Employee.objects.get(user__username="lea")
+    assert Employee.objects.filter(user__username="lea").count() == 1
+    assert str(employee.hire_date) == "2025-02-10"
+    assert employee.manager.user.username == "chief"
+    assert employee.user.check_password("a-long-password-1")
+    assert "a-long-password-1" not in capsys.readouterr().out
+
+
+def test_add_employee_names_a_bad_date_and_unknown_manager():
+    with pytest.raises(CommandError, match="--hire-date"):
+        call_command("add_employee", "x", role="rep", hire_date="03/02/2025")
+    with pytest.raises(CommandError, match="--manager"):
+        call_command("add_employee", "x", role="rep", manager="ghost")
+
+
+def test_seed_demo_creates_every_role_and_is_rerunnable(capsys, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    roles = set(Employee.objects.values_list("role", flat=True))
+    assert roles == {"rep", "manager", "dpo", "hr", "admin"}
+    assert "alice" in capsys.readouterr().out
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    call_command("seed_demo", force=True)
