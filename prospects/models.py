@@ -103,3 +103,30 @@ class Prospect(models.Model):
 
     def __str__(self):
         return str(self.pk)
+
+
+class ValueHistory(models.Model):
+    """One entry per value written on a prospect: which field, with which provenance, by whom.
+
+    The value itself is not copied here (it stays encrypted on the prospect);
+    the latest entry of a field tells the provenance of its current value, so
+    offboarding and the DPO can split a record's values by provenance.
+    """
+
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="history")
+    field = models.CharField(max_length=64)
+    provenance = models.CharField(max_length=16, choices=Provenance.choices)
+    source = models.CharField(max_length=32)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [
+            models.Index(fields=["prospect", "field", "-recorded_at"], name="history_latest")
+        ]
+
+    def __str__(self):
+        return f"{self.field} ({self.provenance})"

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "audit",
     "people",
     "prospects",
+    "consent",
 ]
 
 MIDDLEWARE = [

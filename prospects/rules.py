@@ -1,0 +1,51 @@
+"""Pure rules about prospects' data: provenance and retention (no database access)."""
+
+import datetime
+
+from django.utils import timezone
+
+from prospects.models import Provenance
+from socialcrm.lib import crypto
+
+IDENTIFIER_FIELDS = ("email", "phone", "profile_url")
+
+
+def derive_provenance(*, collected_at: datetime.datetime, hire_date: datetime.date) -> str:
+    """Collected before the owner's hire date: their own network; otherwise employment data."""
+    collected_on = (
+        timezone.localdate(collected_at) if timezone.is_aware(collected_at) else collected_at.date()
+    )
+    return Provenance.PRE_HIRE if collected_on < hire_date else Provenance.EMPLOYMENT
+
+
+def provenance_contradicts_dates(
+    provenance: str, *, collected_at: datetime.datetime, hire_date: datetime.date
+) -> bool:
+    """``company`` data may come at any date; the other two must match the dates."""
+    if provenance == Provenance.COMPANY:
+        return False
+    return provenance != derive_provenance(collected_at=collected_at, hire_date=hire_date)
+
+
+def retention_until(
+    last_contact_from_prospect_at: datetime.datetime | None,
+    collected_at: datetime.datetime,
+    retention_days: int,
+) -> datetime.date:
+    """RULES 18: counted from the last contact coming from the prospect (else collection)."""
+    start = last_contact_from_prospect_at or collected_at
+    return timezone.localdate(start) + datetime.timedelta(days=retention_days)
+
+
+def identifier_indexes(values: dict[str, str | None]) -> tuple[dict[str, str], dict[str, str]]:
+    """Blind indexes of the identifiers given, and a per-field error for unreadable ones."""
+    indexes, errors = {}, {}
+    for field in IDENTIFIER_FIELDS:
+        value = values.get(field)
+        if value in (None, ""):
+            continue
+        try:
+            indexes[field] = crypto.blind_index(field, value)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    return indexes, errors
