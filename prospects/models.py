@@ -45,6 +45,9 @@ class Prospect(models.Model):
         SocialAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="prospects"
     )
     full_name = EncryptedTextField(_("full name"))
+    # Keyed hashes of the name's words (see prospects.rules.name_tokens): exact-word search
+    # on an encrypted name.
+    name_tokens = models.TextField(blank=True, default="", editable=False)
     company = models.CharField(_("company"), max_length=200, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices, default=Kind.B2B)

@@ -1,6 +1,7 @@
 """Pure rules about prospects' data: provenance and retention (no database access)."""
 
 import datetime
+import unicodedata
 
 from django.utils import timezone
 
@@ -49,3 +50,26 @@ def identifier_indexes(values: dict[str, str | None]) -> tuple[dict[str, str], d
         except ValueError as exc:
             errors[field] = str(exc)
     return indexes, errors
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_tokens(full_name: str) -> str:
+    """Space-separated keyed hashes (16 hex) of each word of a name, accents and case folded.
+
+    Searching "durand" finds "Élodie Durand" without the name ever being stored in clear:
+    search with ``name_tokens__contains=name_token(word)``.
+    """
+    words = {_fold(w) for w in full_name.replace("-", " ").split() if w.strip()}
+    return " ".join(sorted(name_token_of_folded(w) for w in words))
+
+
+def name_token_of_folded(folded_word: str) -> str:
+    return crypto.blind_index_of_normalised("name", folded_word)[:16]
+
+
+def name_token(word: str) -> str:
+    return name_token_of_folded(_fold(word.strip()))
