@@ -5,9 +5,13 @@ erasure, so the list stores the blind index of the identifier, never the
 identifier itself, and may name people who are not (or no longer) prospects.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from socialcrm.lib.fields import EncryptedTextField
 
 
 class IdentifierType(models.TextChoices):
@@ -59,3 +63,87 @@ class Opposition(models.Model):
 
     def __str__(self):
         return f"{self.identifier_type} opposition ({self.scope})"
+
+
+class ConsentAction(models.TextChoices):
+    GRANT = "grant", _("Opt-in")
+    WITHDRAW = "withdraw", _("Opt-out")
+
+
+class Evidence(models.TextChoices):
+    WEB_FORM = "web_form", _("Ticked an unticked box on a form")
+    WRITTEN_REPLY = "written_reply", _("Said yes in writing (message, e-mail)")
+    SIGNED = "signed", _("Signed document")
+    RECORDED_CALL = "recorded_call", _("Recorded call")
+    SALE = "sale", _("Given at a sale (existing customer)")
+    OPT_OUT_LINK = "opt_out_link", _("Used an opt-out link or STOP")
+    REQUEST = "request", _("Asked not to be contacted")
+    # A reaction on a network is not consent (RULES 6); kept so a rep can log what happened.
+    LIKE = "like", _("Liked a post")
+    FOLLOW = "follow", _("Followed the account")
+    CONNECTION_ACCEPTED = "connection_accepted", _("Accepted a connection request")
+
+
+NOT_CONSENT = frozenset({Evidence.LIKE, Evidence.FOLLOW, Evidence.CONNECTION_ACCEPTED})
+
+
+class AppendOnlyError(Exception):
+    """Consent events are evidence: they are never changed or removed through the app."""
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("consent events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("consent events are append-only")
+
+
+class ConsentEvent(models.Model):
+    """One grant or withdrawal, with what proves it (GDPR art. 7(1))."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    prospect = models.ForeignKey(
+        "prospects.Prospect", on_delete=models.CASCADE, related_name="consent_events"
+    )
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    action = models.CharField(max_length=16, choices=ConsentAction.choices)
+    purpose = models.CharField(max_length=200, blank=True)
+    evidence = models.CharField(max_length=32, choices=Evidence.choices)
+    # What the person did, where, and the wording they were shown: personal data, encrypted.
+    proof = EncryptedTextField(blank=True, default="")
+    wording_shown = EncryptedTextField(blank=True, default="")
+    captured_by = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "recorded_at"]
+        indexes = [
+            # The gate reads the latest event per (prospect, channel).
+            models.Index(fields=["prospect", "channel", "-occurred_at"], name="consent_latest"),
+        ]
+        constraints = [
+            # Reactions on a network can be logged, never as a grant.
+            models.CheckConstraint(
+                condition=~models.Q(
+                    action="grant", evidence__in=["like", "follow", "connection_accepted"]
+                ),
+                name="consent_grant_needs_real_evidence",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.channel}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("consent events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("consent events are append-only")

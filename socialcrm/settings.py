@@ -81,6 +81,84 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 PROSPECT_RETENTION_DAYS = env_int("PROSPECT_RETENTION_DAYS", 1095, minimum=1)
 EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 1825, minimum=1)
 
+# The outreach gate (RULES.md): thresholds and the content check's word lists.
+COMPANY_NAME = env_str("COMPANY_NAME", "SocialCRM Demo SAS")
+CONNECTION_REQUEST_MAX = env_int("CONNECTION_REQUEST_MAX", 2, minimum=1)
+CONNECTION_REQUEST_WINDOW_DAYS = env_int("CONNECTION_REQUEST_WINDOW_DAYS", 180, minimum=1)
+UNANSWERED_MAX = env_int("UNANSWERED_MAX", 3, minimum=1)
+NETWORK_DAILY_LIMIT = {
+    "linkedin": {
+        "connection_request": env_int("LINKEDIN_DAILY_CONNECTION_REQUESTS", 20, minimum=0),
+        "social_message": env_int("LINKEDIN_DAILY_MESSAGES", 50, minimum=0),
+    },
+    "x": {"social_message": env_int("X_DAILY_MESSAGES", 50, minimum=0)},
+    "facebook": {"social_message": env_int("FACEBOOK_DAILY_MESSAGES", 50, minimum=0)},
+    "instagram": {"social_message": env_int("INSTAGRAM_DAILY_MESSAGES", 50, minimum=0)},
+}
+CONTENT_COMPETITORS = env_list("CONTENT_COMPETITORS", ["Concurrent SA", "RivalSoft"])
+CONTENT_MISLEADING_TERMS = env_list(
+    "CONTENT_MISLEADING_TERMS",
+    [
+        "garanti",
+        "garantie",
+        "100 %",
+        "100%",
+        "meilleur du marché",
+        "guaranteed",
+        "risk-free",
+        "sans risque",
+    ],
+)
+CONTENT_COMPARATIVE_TERMS = env_list(
+    "CONTENT_COMPARATIVE_TERMS",
+    [
+        "mieux que",
+        "moins cher que",
+        "contrairement à",
+        "better than",
+        "cheaper than",
+        "unlike",
+        "vs",
+        "versus",
+    ],
+)
+CONTENT_AGGRESSIVE_TERMS = env_list(
+    "CONTENT_AGGRESSIVE_TERMS",
+    [
+        "dernière chance",
+        "offre expire ce soir",
+        "act now",
+        "last chance",
+        "expires tonight",
+        "dépêchez-vous",
+    ],
+)
+CONTENT_DISPARAGING_TERMS = env_list(
+    "CONTENT_DISPARAGING_TERMS",
+    [
+        "nul",
+        "nuls",
+        "arnaque",
+        "escroc",
+        "incompétent",
+        "incompétents",
+        "scam",
+        "useless",
+        "terrible",
+        "incompetent",
+    ],
+)
+CONTENT_OPT_OUT_TERMS = env_list(
+    "CONTENT_OPT_OUT_TERMS",
+    ["stop", "désinscrire", "désabonner", "vous opposer", "unsubscribe", "opt out", "opt-out"],
+)
+CONTENT_SEVERITY = {
+    "content_misleading": "warn",
+    "content_comparative": "block",
+    "content_aggressive": "warn",
+    "content_disparaging": "block",
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
