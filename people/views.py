@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from people import selectors, services
 from people.forms import SocialAccountForm
+from people.models import Role
 from socialcrm.lib import login_throttle
 
 
@@ -36,7 +37,17 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    return render(request, "people/home.html", {"employee": selectors.employee_of(request.user)})
+    employee = selectors.employee_of(request.user)
+    role = selectors.role_of(request.user)
+    context = {"employee": employee, "role": role}
+    if employee is not None and role in (Role.REP, Role.MANAGER):
+        context["accounts"] = selectors.social_accounts_of(request.user)
+    if employee is not None and role == Role.MANAGER:
+        # The manager's own row is on the card above; the table lists the reports.
+        context["team"] = selectors.employees_visible_to(request.user).exclude(pk=employee.pk)
+    if role == Role.HR:
+        context["employees"] = selectors.employees_visible_to(request.user)
+    return render(request, "people/home.html", context)
 
 
 @login_required
@@ -55,5 +66,9 @@ def social_accounts(request):
     return render(
         request,
         "people/social_accounts.html",
-        {"form": form, "accounts": selectors.social_accounts_of(request.user)},
+        {
+            "employee": employee,
+            "form": form,
+            "accounts": selectors.social_accounts_of(request.user),
+        },
     )

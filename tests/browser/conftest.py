@@ -1,0 +1,97 @@
+"""Headless Chromium for the browser tests: Debian's package, never a downloaded browser.
+
+Without /usr/bin/chromium the tests marked ``browser`` are skipped with the
+reason named; with ``REQUIRE_SERVICES=1`` a missing browser fails the run instead.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.factories import TEST_PASSWORD
+
+# Playwright's sync API keeps an asyncio event loop running in the test thread, and
+# Django then refuses the factories' ORM calls in that thread. Nothing async touches
+# the database here, so the guard is only noise. It is process-wide once set, which
+# is why it lives in this conftest: runs that skip tests/browser keep the guard.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Failures should say what was on screen quickly, not after Playwright's 30 s default.
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        raise pytest.UsageError(
+            f"REQUIRE_SERVICES=1 but {CHROMIUM} is missing (apt install chromium)"
+        )
+    skip = pytest.mark.skip(reason=f"needs {CHROMIUM} (apt install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(request, browser):
+    """A fresh context (cookies, language) per test; parametrize indirectly with a locale."""
+    context = browser.new_context(
+        locale=getattr(request, "param", "en-US"), viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    if getattr(request.node, "browser_test_failed", False):
+        screenshot(tab, f"failed-{request.node.name}")
+    context.close()
+
+
+def login(page: Page, live_server, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/ so a person can look at what the test saw."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
