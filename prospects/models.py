@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from people.models import Employee, Network, SocialAccount
 from socialcrm.lib.fields import EncryptedTextField
@@ -133,3 +134,18 @@ class ValueHistory(models.Model):
 
     def __str__(self):
         return f"{self.field} ({self.provenance})"
+
+
+class ProspectUserObjectPermission(UserObjectPermissionBase):
+    """A prospect shared with one colleague (guardian, direct foreign key).
+
+    A real foreign key rather than guardian's generic table: the visibility
+    selector filters through an indexed id subquery, and a deleted prospect
+    takes its shares with it.
+    """
+
+    # Guardian finds this table through the reverse relation: it must not be hidden ("+").
+    content_object = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="shares")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("prospect share")

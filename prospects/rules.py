@@ -9,6 +9,9 @@ from prospects.models import Provenance
 from socialcrm.lib import crypto
 
 IDENTIFIER_FIELDS = ("email", "phone", "profile_url")
+# The person's own values: each one written gets a ValueHistory entry, DSAR exports and
+# the DPO's read audit name them.
+VALUE_FIELDS = ("full_name", "company", "job_title", *IDENTIFIER_FIELDS, "notes")
 
 
 def derive_provenance(*, collected_at: datetime.datetime, hire_date: datetime.date) -> str:

@@ -4,8 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from consent.models import Opposition
 from people.models import Employee, SocialAccount
 from prospects.models import Prospect
+from socialcrm.lib import crypto
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -54,3 +56,19 @@ class ProspectFactory(factory.django.DjangoModelFactory):
     provenance = "employment"
     lawful_basis = "legitimate_interest"
     collected_at = factory.LazyFunction(timezone.now)
+
+
+class OppositionFactory(factory.django.DjangoModelFactory):
+    """An objection on the suppression list; pass ``value`` to index a readable identifier."""
+
+    class Meta:
+        model = Opposition
+        exclude = ("value",)
+
+    identifier_type = "email"
+    value = factory.Sequence(lambda n: f"opposed{n}@example.com")
+    identifier_index = factory.LazyAttribute(
+        lambda o: crypto.blind_index(o.identifier_type, o.value)
+    )
+    scope = "all"
+    source = "prospect_request"

@@ -1,0 +1,273 @@
+"""REST endpoints for prospects (API.md, "Prospects")."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from people.models import Employee, Network, Role, SocialAccount
+from people.permissions import role_required
+from people.selectors import employee_of
+from prospects import selectors, services
+from prospects.models import Kind, LawfulBasis, Prospect, Provenance, ValueHistory, Visibility
+
+PROSPECT_FIELDS = [
+    "id",
+    "full_name",
+    "company",
+    "job_title",
+    "kind",
+    "email",
+    "phone",
+    "profile_url",
+    "network",
+    "provenance",
+    "source",
+    "collected_at",
+    "owner",
+    "social_account",
+    "lawful_basis",
+    "contributed",
+    "notes",
+    "created_at",
+    "last_contact_at",
+    "retention_until",
+    "profile_visibility_at_collection",
+    "notice_due_at",
+]
+
+
+class ProspectSerializer(serializers.ModelSerializer):
+    # Only a contact coming from the prospect counts (RULES 18), hence the model's longer name.
+    last_contact_at = serializers.DateTimeField(
+        source="last_contact_from_prospect_at", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Prospect
+        fields = PROSPECT_FIELDS
+        read_only_fields = PROSPECT_FIELDS
+
+
+# The request half of the "Prospect" component: one name per choice set (kind, network…) in
+# the schema, so the enums keep plain names.
+@extend_schema_serializer(component_name="Prospect")
+class ProspectInputSerializer(serializers.Serializer):
+    """What a caller may write; the id, dates of our own and the indexes are not among it."""
+
+    full_name = serializers.CharField(max_length=300)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, allow_null=True)
+    phone = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
+    profile_url = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, allow_null=True
+    )
+    network = serializers.ChoiceField(choices=Network.choices, required=False, allow_blank=True)
+    provenance = serializers.ChoiceField(
+        choices=Provenance.choices,
+        required=False,
+        help_text="Derived from collected_at and the owner's hire date when omitted.",
+    )
+    source = serializers.CharField(max_length=32, required=False)
+    collected_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), required=False, help_text="Defaults to the caller."
+    )
+    social_account = serializers.PrimaryKeyRelatedField(
+        queryset=SocialAccount.objects.all(), required=False, allow_null=True
+    )
+    lawful_basis = serializers.ChoiceField(
+        choices=LawfulBasis.choices, required=False, allow_blank=True
+    )
+    contributed = serializers.BooleanField(required=False)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    profile_visibility_at_collection = serializers.ChoiceField(
+        choices=Visibility.choices, required=False
+    )
+
+
+class ProspectFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        help_text="An exact e-mail, phone or profile URL; words of the name; part of the company.",
+    )
+    provenance = serializers.ChoiceField(choices=Provenance.choices, required=False)
+    network = serializers.ChoiceField(choices=Network.choices, required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, required=False)
+
+
+class ValueHistorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ValueHistory
+        fields = ["field", "provenance", "source", "recorded_at", "recorded_by"]
+        read_only_fields = fields
+
+
+RejectedSerializer = inline_serializer(
+    "ProspectRejected",
+    {
+        "code": serializers.ChoiceField(choices=["opposition", "duplicate"]),
+        "detail": serializers.CharField(),
+        "existing": serializers.UUIDField(
+            required=False,
+            allow_null=True,
+            help_text="The existing prospect (duplicate), when the caller may see it.",
+        ),
+    },
+)
+ErrorSerializer = inline_serializer(
+    "ProspectError", {"detail": serializers.CharField(), "code": serializers.CharField()}
+)
+REJECTED = OpenApiResponse(
+    RejectedSerializer,
+    description="An identifier is on the suppression list, or is already a prospect's. "
+    "Nothing is stored.",
+)
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such prospect visible to the caller.")
+INVALID = OpenApiResponse(description="Invalid fields: the body names each one.")
+
+_REJECTION_DETAIL = {
+    services.ProspectRejected.OPPOSITION: "this person objected to direct marketing",
+    services.ProspectRejected.DUPLICATE: "this person is already a prospect",
+}
+
+
+@contextmanager
+def _as_400():
+    """The services' ValidationError as a 400 naming each field."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            body = {
+                ("non_field_errors" if field == "__all__" else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            body = {"non_field_errors": exc.messages}
+        raise ApiValidationError(body) from None
+
+
+def _conflict(user, exc: services.ProspectRejected) -> Response:
+    body = {"code": exc.code, "detail": _REJECTION_DETAIL[exc.code]}
+    if exc.code == services.ProspectRejected.DUPLICATE:
+        existing = exc.existing
+        # Naming a prospect the caller may not see would leak that the person is in the CRM.
+        visible = (
+            existing is not None
+            and selectors.prospects_visible_to(user).filter(pk=existing.pk).exists()
+        )
+        body["existing"] = existing.pk if visible else None
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+def _editable(request, pk) -> Prospect:
+    """The access helper for writes: 404 out of scope, 403 when only shared for reading."""
+    prospect = selectors.prospect_get(user=request.user, pk=pk)
+    if not selectors.prospect_editable_by(user=request.user, prospect=prospect):
+        raise PermissionDenied("this prospect was shared with you for reading only")
+    return prospect
+
+
+class ProspectListCreate(generics.ListAPIView):
+    """The prospects the caller may see; adding one for the caller or their team."""
+
+    serializer_class = ProspectSerializer
+    permission_classes = [
+        IsAuthenticated,
+        role_required(Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN, methods=("POST",)),
+    ]
+    # The filters are validated by ProspectFilterSerializer, not by django-filter.
+    filter_backends = []
+    queryset = Prospect.objects.none()
+
+    def get_queryset(self):
+        filters = ProspectFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.prospect_search(
+            selectors.prospects_visible_to(self.request.user), **filters.validated_data
+        )
+
+    @extend_schema(parameters=[ProspectFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ProspectInputSerializer,
+        responses={201: ProspectSerializer, 400: INVALID, 403: ErrorSerializer, 409: REJECTED},
+    )
+    def post(self, request):
+        data = ProspectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        owner = values.pop("owner", None) or employee_of(request.user)
+        if owner is None:
+            raise ApiValidationError({"owner": ["name the employee who owns this prospect"]})
+        try:
+            with _as_400():
+                prospect = services.prospect_create(actor=request.user, owner=owner, data=values)
+        except services.ProspectRejected as exc:
+            return _conflict(request.user, exc)
+        return Response(ProspectSerializer(prospect).data, status=status.HTTP_201_CREATED)
+
+
+class ProspectDetail(APIView):
+    """One prospect: reading it, correcting or enriching it, deleting it."""
+
+    @extend_schema(responses={200: ProspectSerializer, 404: NOT_FOUND})
+    def get(self, request, pk):
+        prospect = selectors.prospect_get(user=request.user, pk=pk)
+        return Response(ProspectSerializer(prospect).data)
+
+    @extend_schema(
+        request=ProspectInputSerializer,
+        responses={
+            200: ProspectSerializer,
+            400: INVALID,
+            403: ErrorSerializer,
+            404: NOT_FOUND,
+            409: REJECTED,
+        },
+    )
+    def patch(self, request, pk):
+        prospect = _editable(request, pk)
+        data = ProspectInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            with _as_400():
+                prospect = services.prospect_update(
+                    actor=request.user, prospect=prospect, data=data.validated_data
+                )
+        except services.ProspectRejected as exc:
+            return _conflict(request.user, exc)
+        return Response(ProspectSerializer(prospect).data)
+
+    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: NOT_FOUND})
+    def delete(self, request, pk):
+        prospect = _editable(request, pk)
+        services.prospect_delete(actor=request.user, prospect=prospect)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProspectHistory(APIView):
+    """Field-level provenance: which value was written when, by whom, under which provenance."""
+
+    @extend_schema(responses={200: ValueHistorySerializer(many=True), 404: NOT_FOUND})
+    def get(self, request, pk):
+        prospect = selectors.prospect_get(user=request.user, pk=pk)
+        entries = selectors.prospect_history(prospect=prospect)
+        return Response(ValueHistorySerializer(entries, many=True).data)

@@ -1,0 +1,101 @@
+"""Reads on prospects: who sees which, who may change which, search."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Subquery
+from django.http import Http404
+
+from audit import events
+from people.models import Role
+from people.selectors import employee_of, role_of
+from prospects import rules
+from prospects.models import Prospect, ProspectUserObjectPermission, ValueHistory
+from socialcrm.lib import crypto
+
+_ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
+_SALES_ROLES = (Role.REP, Role.MANAGER)
+
+
+def prospects_visible_to(user) -> QuerySet[Prospect]:
+    """Reps see their own and those shared with them; managers add their team's; DPO and admins all."""
+    prospects = Prospect.objects.all()
+    role = role_of(user)
+    if role in _ALL_PROSPECTS_ROLES:
+        return prospects
+    me = employee_of(user)
+    if me is None or role not in _SALES_ROLES:
+        return prospects.none()
+    # An id subquery on the direct share table, not guardian's get_objects_for_user (slow path).
+    shared_with_me = ProspectUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_prospect"
+    ).values("content_object_id")
+    scope = Q(owner=me) | Q(pk__in=Subquery(shared_with_me))
+    if role == Role.MANAGER:
+        scope |= Q(owner__manager=me)
+    return prospects.filter(scope)
+
+
+def prospect_get(*, user, pk) -> Prospect:
+    """The prospect if ``user`` may see it, else 404; the DPO's and admins' reads are audited."""
+    try:
+        prospect = prospects_visible_to(user).select_related("owner").get(pk=pk)
+    except (Prospect.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if role_of(user) in _ALL_PROSPECTS_ROLES:
+        # They read people's data outside any sales relationship: accountability (art. 5(2)).
+        events.personal_data_read(actor=user, obj=prospect, fields=rules.VALUE_FIELDS)
+    return prospect
+
+
+def prospect_editable_by(*, user, prospect: Prospect) -> bool:
+    """The owner, the owner's manager, the DPO and admins; a share gives read access only."""
+    role = role_of(user)
+    if role in _ALL_PROSPECTS_ROLES:
+        return True
+    me = employee_of(user)
+    if me is None or role not in _SALES_ROLES:
+        return False
+    if prospect.owner_id == me.pk:
+        return True
+    return role == Role.MANAGER and prospect.owner.manager_id == me.pk
+
+
+def prospect_history(*, prospect: Prospect) -> QuerySet[ValueHistory]:
+    return prospect.history.order_by("recorded_at", "id")
+
+
+def prospect_search(
+    queryset: QuerySet[Prospect],
+    *,
+    q: str | None = None,
+    provenance: str | None = None,
+    network: str | None = None,
+    kind: str | None = None,
+    lawful_basis: str | None = None,
+) -> QuerySet[Prospect]:
+    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or part of the company."""
+    exact = {
+        "provenance": provenance,
+        "network": network,
+        "kind": kind,
+        "lawful_basis": lawful_basis,
+    }
+    queryset = queryset.filter(**{field: value for field, value in exact.items() if value})
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(_text_condition(q))
+    return queryset
+
+
+def _text_condition(q: str) -> Q:
+    # Names and identifiers are encrypted: they are matched through their keyed hashes only.
+    condition = Q(company__icontains=q)
+    for identifier_type in rules.IDENTIFIER_FIELDS:
+        try:
+            condition |= Q(**{f"{identifier_type}_index": crypto.blind_index(identifier_type, q)})
+        except ValueError:
+            continue
+    words = q.replace("-", " ").split()
+    name_condition = Q()
+    for word in words:
+        name_condition &= Q(name_tokens__contains=rules.name_token(word))
+    return condition | name_condition

@@ -1,0 +1,352 @@
+"""Writes on prospects: create, update, delete, share. Each is atomic and audited.
+
+Access (who may see or edit which prospect) is checked by the callers through
+``prospects.selectors``; these functions enforce what holds whoever calls them:
+provenance matching the dates, the suppression list, one prospect per
+identifier, the retention clock, and who may own a prospect.
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit import events
+from consent.selectors import opposed_scopes
+from people.models import Employee, EmployeeStatus, Role
+from people.selectors import employee_of, role_of
+from prospects import rules
+from prospects.models import LawfulBasis, Prospect, Provenance, ValueHistory, Visibility
+
+# GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
+NOTICE_DELAY = datetime.timedelta(days=30)
+SHARE_PERMISSION = "prospects.view_prospect"
+# What ``data`` may set; indexes, tokens, the retention and notice dates are computed here.
+WRITABLE_FIELDS = (
+    *rules.VALUE_FIELDS,
+    "kind",
+    "network",
+    "provenance",
+    "source",
+    "collected_at",
+    "social_account",
+    "lawful_basis",
+    "contributed",
+    "profile_visibility_at_collection",
+)
+_ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
+
+
+class ProspectRejected(Exception):
+    """The prospect cannot be stored: an identifier is opposed, or it is already a prospect."""
+
+    OPPOSITION = "opposition"
+    DUPLICATE = "duplicate"
+
+    def __init__(self, *, code: str, existing: Prospect | None = None):
+        super().__init__(code)
+        self.code = code
+        self.existing = existing
+
+
+@transaction.atomic
+def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prospect:
+    """Store a new prospect for ``owner``, with provenance, indexes and one history entry per value.
+
+    Nothing is stored when an identifier is on the suppression list or already
+    belongs to a prospect (``ProspectRejected``).
+    """
+    _check_owner(actor=actor, owner=owner, previous_owner=None)
+    prospect = Prospect(owner=owner)
+    _assign(prospect, data)
+    if prospect.collected_at is None:
+        prospect.collected_at = timezone.now()
+    if not data.get("provenance"):
+        prospect.provenance = rules.derive_provenance(
+            collected_at=prospect.collected_at, hire_date=owner.hire_date
+        )
+    _validate(prospect, changed=set(data) | {"provenance", "collected_at"})
+    indexes = _index_identifiers(prospect, rules.IDENTIFIER_FIELDS)
+    _check_suppression_and_duplicates(prospect, indexes)
+    prospect.name_tokens = rules.name_tokens(prospect.full_name)
+    prospect.retention_until = rules.retention_until(
+        prospect.last_contact_from_prospect_at,
+        prospect.collected_at,
+        settings.PROSPECT_RETENTION_DAYS,
+    )
+    prospect.notice_due_at = prospect.collected_at + NOTICE_DELAY
+    if prospect.contributed:
+        prospect.contributed_at = timezone.now()
+    _save(prospect, indexes)
+    stored = [field for field in rules.VALUE_FIELDS if getattr(prospect, field)]
+    # The values were obtained at collection, under the record's provenance.
+    _record_history(
+        prospect,
+        stored,
+        provenance=prospect.provenance,
+        recorded_at=prospect.collected_at,
+        recorded_by=employee_of(actor),
+    )
+    events.created(actor=actor, obj=prospect, fields=[*stored, "owner", "provenance"])
+    return prospect
+
+
+@transaction.atomic
+def prospect_update(*, actor, prospect: Prospect, data: Mapping[str, Any]) -> Prospect:
+    """Change the fields in ``data``; each new value is recorded with the provenance of this edit.
+
+    The retention clock is not restarted (RULES 18: only contact coming from
+    the prospect does that). A new owner keeps the record's provenance: it tells
+    how the data came in, not who holds it now.
+    """
+    before = {field: _current(prospect, field) for field in (*WRITABLE_FIELDS, "owner")}
+    new_owner = data.get("owner")
+    if new_owner is not None and new_owner.pk != prospect.owner_id:
+        _check_owner(actor=actor, owner=new_owner, previous_owner=prospect.owner)
+        prospect.owner = new_owner
+    _assign(prospect, data)
+    changed = {field for field, value in before.items() if _current(prospect, field) != value}
+    if not changed:
+        return prospect
+    if (
+        "collected_at" in changed
+        and "provenance" not in data
+        and prospect.provenance != Provenance.COMPANY
+    ):
+        derived = rules.derive_provenance(
+            collected_at=prospect.collected_at, hire_date=prospect.owner.hire_date
+        )
+        if derived != prospect.provenance:
+            prospect.provenance = derived
+            changed.add("provenance")
+    _validate(prospect, changed=changed)
+    indexes = _index_identifiers(prospect, [f for f in rules.IDENTIFIER_FIELDS if f in changed])
+    _check_suppression_and_duplicates(prospect, indexes)
+    if "full_name" in changed:
+        prospect.name_tokens = rules.name_tokens(prospect.full_name)
+    if "collected_at" in changed:
+        # A corrected collection date may bring the deadlines forward, never push them back.
+        prospect.retention_until = _earliest(
+            prospect.retention_until,
+            rules.retention_until(
+                prospect.last_contact_from_prospect_at,
+                prospect.collected_at,
+                settings.PROSPECT_RETENTION_DAYS,
+            ),
+        )
+        prospect.notice_due_at = _earliest(
+            prospect.notice_due_at, prospect.collected_at + NOTICE_DELAY
+        )
+    if "contributed" in changed:
+        prospect.contributed_at = timezone.now() if prospect.contributed else None
+    _save(prospect, indexes)
+    _record_history(
+        prospect,
+        [field for field in rules.VALUE_FIELDS if field in changed and getattr(prospect, field)],
+        provenance=_provenance_of_edit(actor),
+        recorded_at=timezone.now(),
+        recorded_by=employee_of(actor),
+        source=data.get("source") or "manual",
+    )
+    events.changed(actor=actor, obj=prospect, fields=changed)
+    return prospect
+
+
+@transaction.atomic
+def prospect_delete(*, actor, prospect: Prospect) -> None:
+    """Delete the prospect with its value history and shares."""
+    events.deleted(actor=actor, obj=prospect)
+    prospect.delete()
+
+
+@transaction.atomic
+def prospect_share(*, actor, prospect: Prospect, with_employee: Employee) -> None:
+    """Let one colleague see this prospect (read only)."""
+    if with_employee.pk == prospect.owner_id:
+        raise ValidationError({"with_employee": "the owner already sees this prospect"})
+    if with_employee.status != EmployeeStatus.ACTIVE or not with_employee.user.is_active:
+        raise ValidationError({"with_employee": "only active employees can be given access"})
+    if with_employee.role not in (Role.REP, Role.MANAGER):
+        raise ValidationError(
+            {"with_employee": "prospects are shared with sales reps and managers only"}
+        )
+    assign_perm(SHARE_PERMISSION, with_employee.user, prospect)
+    events.record(
+        actor=actor, action="prospect.shared", obj=prospect, fields=[f"with:{with_employee.pk}"]
+    )
+
+
+@transaction.atomic
+def prospect_unshare(*, actor, prospect: Prospect, with_employee: Employee) -> None:
+    remove_perm(SHARE_PERMISSION, with_employee.user, prospect)
+    events.record(
+        actor=actor, action="prospect.unshared", obj=prospect, fields=[f"with:{with_employee.pk}"]
+    )
+
+
+def _earliest(current, candidate):
+    return candidate if current is None else min(current, candidate)
+
+
+def _current(prospect: Prospect, field: str):
+    if field in ("owner", "social_account"):
+        return getattr(prospect, f"{field}_id")
+    return getattr(prospect, field)
+
+
+def _assign(prospect: Prospect, data: Mapping[str, Any]) -> None:
+    for field in WRITABLE_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if isinstance(value, str):
+            value = value.strip()
+        if field in rules.IDENTIFIER_FIELDS and not value:
+            # NULL, not "": the partial unique constraints skip absent identifiers.
+            value = None
+        if field in ("notes", "company", "job_title") and value is None:
+            value = ""
+        setattr(prospect, field, value)
+    if prospect.social_account_id and not prospect.network:
+        prospect.network = prospect.social_account.network
+
+
+def _validate(prospect: Prospect, *, changed: set[str]) -> None:
+    errors: dict[str, list[str]] = {}
+    if "collected_at" in changed and prospect.collected_at > timezone.now():
+        errors.setdefault("collected_at", []).append("the collection date cannot be in the future")
+    if ({"provenance", "collected_at"} & changed) and rules.provenance_contradicts_dates(
+        prospect.provenance,
+        collected_at=prospect.collected_at,
+        hire_date=prospect.owner.hire_date,
+    ):
+        errors.setdefault("provenance", []).append(
+            f"{prospect.provenance} contradicts the dates: collected on "
+            f"{timezone.localdate(prospect.collected_at)}, owner hired on "
+            f"{prospect.owner.hire_date}"
+        )
+    if prospect.contributed and prospect.provenance != Provenance.PRE_HIRE:
+        errors.setdefault("contributed", []).append(
+            "only a contact from before the hire can be contributed to the company"
+        )
+    if (
+        "social_account" in changed
+        and prospect.social_account_id
+        and prospect.social_account.employee_id != prospect.owner_id
+    ):
+        errors.setdefault("social_account", []).append(
+            "the social account must belong to the prospect's owner"
+        )
+    if prospect.profile_visibility_at_collection == Visibility.RESTRICTED and (
+        prospect.lawful_basis in ("", LawfulBasis.LEGITIMATE_INTEREST)
+    ):
+        # RULES 24 (CNIL, KASPR 2024): the person chose to hide these details from prospectors.
+        errors.setdefault("lawful_basis", []).append(
+            "the person restricted the visibility of their contact details: legitimate "
+            "interest cannot cover prospecting them; record consent or a contract"
+        )
+    try:
+        prospect.full_clean(
+            exclude=["owner", "social_account"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _index_identifiers(prospect: Prospect, fields) -> dict[str, str | None]:
+    """Blind indexes of ``fields`` (None for a cleared identifier); a field error when unreadable."""
+    values = {field: getattr(prospect, field) for field in fields}
+    indexes, errors = rules.identifier_indexes(values)
+    if errors:
+        raise ValidationError({field: [message] for field, message in errors.items()})
+    return {field: indexes.get(field) for field in fields}
+
+
+def _check_suppression_and_duplicates(prospect: Prospect, indexes: dict[str, str | None]) -> None:
+    present = {field: index for field, index in indexes.items() if index}
+    if not present:
+        return
+    # RULES 1: an objection to direct marketing on any channel blocks storing the record.
+    if opposed_scopes({field: [index] for field, index in present.items()}):
+        raise ProspectRejected(code=ProspectRejected.OPPOSITION)
+    existing = _existing_with(prospect, present)
+    if existing is not None:
+        raise ProspectRejected(code=ProspectRejected.DUPLICATE, existing=existing)
+
+
+def _existing_with(prospect: Prospect, present: dict[str, str]) -> Prospect | None:
+    condition = Q()
+    for field, index in present.items():
+        condition |= Q(**{f"{field}_index": index})
+    return Prospect.objects.filter(condition).exclude(pk=prospect.pk).order_by("created_at").first()
+
+
+def _save(prospect: Prospect, indexes: dict[str, str | None]) -> None:
+    for field, index in indexes.items():
+        setattr(prospect, f"{field}_index", index)
+    try:
+        with transaction.atomic():
+            prospect.save()
+    except IntegrityError:
+        # Another request stored the same identifier between our check and this insert.
+        existing = _existing_with(
+            prospect, {field: index for field, index in indexes.items() if index}
+        )
+        if existing is None:
+            raise
+        raise ProspectRejected(code=ProspectRejected.DUPLICATE, existing=existing) from None
+
+
+def _record_history(
+    prospect: Prospect,
+    fields: list[str],
+    *,
+    provenance: str,
+    recorded_at: datetime.datetime,
+    recorded_by: Employee | None,
+    source: str | None = None,
+) -> None:
+    ValueHistory.objects.bulk_create(
+        ValueHistory(
+            prospect=prospect,
+            field=field,
+            provenance=provenance,
+            source=source or prospect.source,
+            recorded_at=recorded_at,
+            recorded_by=recorded_by,
+        )
+        for field in fields
+    )
+
+
+def _provenance_of_edit(actor) -> str:
+    """Values added by the DPO, an admin or the system are company data; a rep's follow their hire."""
+    employee = employee_of(actor)
+    if employee is None or role_of(actor) in _ALL_PROSPECTS_ROLES:
+        return Provenance.COMPANY
+    return rules.derive_provenance(collected_at=timezone.now(), hire_date=employee.hire_date)
+
+
+def _check_owner(*, actor, owner: Employee, previous_owner: Employee | None) -> None:
+    """Anyone may own what they add; a manager assigns within the team; the DPO and admins, anywhere."""
+    if owner.status != EmployeeStatus.ACTIVE or owner.role == Role.HR:
+        raise ValidationError({"owner": "prospects belong to active employees outside HR"})
+    role = role_of(actor)
+    if role in _ALL_PROSPECTS_ROLES:
+        return
+    me = employee_of(actor)
+    if me is None:
+        raise ValidationError({"owner": "only employees can assign prospects"})
+    adding_own = previous_owner is None and owner.pk == me.pk
+    within_team = role == Role.MANAGER and (owner.pk == me.pk or owner.manager_id == me.pk)
+    if not (adding_own or within_team):
+        raise ValidationError({"owner": "you can only assign prospects to the people you manage"})
