@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint check bench worker venv migrate messages clean
+.PHONY: run test lint check bench worker venv migrate messages messages-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,16 @@ worker: venv
 	$(VENV)/bin/celery -A socialcrm worker --beat --loglevel=INFO
 
 messages: venv
-	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv
+
+# Refreshes the catalogue, then names every French string still missing, fuzzy or not compiled.
+messages-check: venv
+	$(MANAGE) makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(PY) -m pytest -q tests/people/test_i18n.py
+
+bench: venv
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -147,3 +147,58 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("consent events are append-only")
+
+
+class Decision(models.TextChoices):
+    ALLOW = "allow", _("Allowed")
+    DENY = "deny", _("Denied")
+
+
+class OutreachAttempt(models.Model):
+    """Every outreach a rep logged, allowed or denied, with the gate's decision.
+
+    Kept as evidence for ``EVIDENCE_RETENTION_DAYS`` (RULES 19). The app never
+    sends anything itself: it records what a person did on their own account.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    prospect = models.ForeignKey(
+        "prospects.Prospect", null=True, on_delete=models.SET_NULL, related_name="outreach"
+    )
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.PROTECT, related_name="outreach"
+    )
+    social_account = models.ForeignKey(
+        "people.SocialAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outreach",
+    )
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    content = EncryptedTextField(blank=True, default="")
+    final_content = EncryptedTextField(blank=True, default="")
+    append_notice = models.BooleanField(default=True)
+    relates_to_profession = models.BooleanField(default=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    rules_version = models.CharField(max_length=32)
+    created_at = models.DateTimeField(db_index=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The gate counts a prospect's allowed attempts per channel and window.
+            models.Index(
+                fields=["prospect", "channel", "created_at"], name="outreach_prospect_window"
+            ),
+            # The network's daily budget counts per social account and day.
+            models.Index(
+                fields=["social_account", "channel", "created_at"], name="outreach_account_day"
+            ),
+            models.Index(fields=["employee", "-created_at"], name="outreach_employee_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.decision}"

@@ -19,3 +19,31 @@ def opposed_scopes(identifier_indexes: dict[str, list[str]]) -> dict[tuple[str, 
     ):
         found[(identifier_type, index)].add(scope)
     return found
+
+
+def outreach_visible_to(user):
+    """Reps see their own log, managers their team's, the DPO and admins all; HR none."""
+    from consent.models import OutreachAttempt
+    from people.models import Role
+    from people.selectors import employee_of, role_of
+
+    attempts = OutreachAttempt.objects.all()
+    role = role_of(user)
+    if role in (Role.DPO, Role.ADMIN):
+        return attempts
+    me = employee_of(user)
+    if me is None or role not in (Role.REP, Role.MANAGER):
+        return attempts.none()
+    if role == Role.MANAGER:
+        return attempts.filter(Q(employee=me) | Q(employee__manager=me))
+    return attempts.filter(employee=me)
+
+
+def consent_status_by_channel(events) -> dict[str, str | None]:
+    from consent.models import Channel
+    from consent.rules import current_status
+
+    return {
+        channel: current_status((e.occurred_at, e.action) for e in events if e.channel == channel)
+        for channel in Channel.values
+    }

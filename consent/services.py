@@ -1,11 +1,29 @@
 """Writes on the consent registry: atomic, audited, append-only."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from audit import events
-from consent.models import NOT_CONSENT, ConsentAction, ConsentEvent
+from consent import gate
+from consent.facts import ProspectNotVisible, gather_facts
+from consent.models import (
+    NOT_CONSENT,
+    SCOPE_ALL,
+    Channel,
+    ConsentAction,
+    ConsentEvent,
+    Evidence,
+    Opposition,
+    OutreachAttempt,
+)
+from prospects.rules import retention_until
+from socialcrm.lib import crypto
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidConsentEvidence(ValidationError):
@@ -48,3 +66,177 @@ def consent_record(
     event.save()
     events.created(actor=actor, obj=event, fields=["channel", "action", "evidence"])
     return event
+
+
+def _notice_text() -> str:
+    return str(settings.INFORMATION_NOTICE_TEXT).format(company=settings.COMPANY_NAME)
+
+
+def final_content_of(content: str, *, append_notice: bool) -> str:
+    """The message as it will be sent: with the art. 14 information and opt-out text appended."""
+    if not append_notice:
+        return content
+    notice = _notice_text()
+    return f"{content.rstrip()}\n\n{notice}" if content.strip() else notice
+
+
+def outreach_check(
+    *,
+    employee,
+    prospects,
+    prospect_id,
+    channel: str,
+    content: str = "",
+    social_account=None,
+    relates_to_profession: bool = True,
+    append_notice: bool = True,
+    now=None,
+):
+    """The gate's decision and the prospect it was taken on. Any failure is a denial."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            facts, prospect = gather_facts(
+                employee=employee,
+                prospects=prospects,
+                prospect_id=prospect_id,
+                channel=channel,
+                content=content,
+                social_account=social_account,
+                relates_to_profession=relates_to_profession,
+                append_notice=append_notice,
+                now=now,
+            )
+    except ProspectNotVisible:
+        raise
+    except Exception:
+        logger.exception("gate: gathering facts failed; denying")
+        return gate.gate_error(), None
+    return gate.decide(facts), prospect
+
+
+@transaction.atomic
+def outreach_log(
+    *,
+    actor,
+    employee,
+    prospects,
+    prospect_id,
+    channel: str,
+    content: str = "",
+    social_account=None,
+    relates_to_profession: bool = True,
+    append_notice: bool = True,
+) -> OutreachAttempt:
+    """Run the gate and log the attempt, allowed or denied (both are evidence)."""
+    now = timezone.now()
+    decision, prospect = outreach_check(
+        employee=employee,
+        prospects=prospects,
+        prospect_id=prospect_id,
+        channel=channel,
+        content=content,
+        social_account=social_account,
+        relates_to_profession=relates_to_profession,
+        append_notice=append_notice,
+        now=now,
+    )
+    if prospect is None:
+        # The gate failed before reading the prospect: log against the visible row if any.
+        prospect = prospects.filter(pk=prospect_id).first()
+    attempt = OutreachAttempt(
+        prospect=prospect,
+        employee=employee,
+        social_account=social_account,
+        channel=channel,
+        content=content,
+        final_content=final_content_of(content, append_notice=append_notice)
+        if decision.allowed
+        else "",
+        append_notice=append_notice,
+        relates_to_profession=relates_to_profession,
+        decision=decision.decision,
+        reasons=[{"code": r.code, "severity": r.severity} for r in decision.reasons],
+        rules_version=decision.rules_version,
+        created_at=now,
+    )
+    attempt.save()
+    if (
+        decision.allowed
+        and append_notice
+        and prospect is not None
+        and prospect.notice_sent_at is None
+    ):
+        type(prospect).objects.filter(pk=prospect.pk, notice_sent_at__isnull=True).update(
+            notice_sent_at=now
+        )
+    events.record(
+        actor=actor,
+        action=f"outreach.{decision.decision}",
+        obj=attempt,
+        fields=[r.code for r in decision.reasons],
+    )
+    attempt.decision_detail = decision
+    return attempt
+
+
+@transaction.atomic
+def outreach_reply(*, actor, attempt: OutreachAttempt, replied_at=None) -> OutreachAttempt:
+    """The prospect answered: it restarts the retention clock and the unanswered counter."""
+    replied_at = replied_at or timezone.now()
+    if attempt.replied_at is None:
+        attempt.replied_at = replied_at
+        attempt.save(update_fields=["replied_at"])
+    prospect = attempt.prospect
+    if prospect is not None and (
+        prospect.last_contact_from_prospect_at is None
+        or prospect.last_contact_from_prospect_at < replied_at
+    ):
+        prospect.last_contact_from_prospect_at = replied_at
+        prospect.retention_until = retention_until(
+            replied_at, prospect.collected_at, settings.PROSPECT_RETENTION_DAYS
+        )
+        prospect.save(
+            update_fields=["last_contact_from_prospect_at", "retention_until", "updated_at"]
+        )
+    events.record(actor=actor, action="outreach.replied", obj=attempt)
+    return attempt
+
+
+@transaction.atomic
+def opposition_register(
+    *, actor, identifier_type: str, value: str, scope: str, source: str
+) -> tuple[Opposition, bool]:
+    """Add a keyed hash to the suppression list (idempotent) and withdraw matching consents."""
+    index = crypto.blind_index(identifier_type, value)
+    opposition, created = Opposition.objects.get_or_create(
+        identifier_type=identifier_type,
+        identifier_index=index,
+        scope=scope,
+        defaults={
+            "source": source,
+            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    if created:
+        from prospects.models import Prospect
+
+        matching = Prospect.objects.filter(**{f"{identifier_type}_index": index})
+        channels = [c for c in Channel.values if scope in (SCOPE_ALL, c)]
+        withdrawals = [
+            ConsentEvent(
+                prospect=prospect,
+                channel=channel,
+                action=ConsentAction.WITHDRAW,
+                evidence=Evidence.REQUEST,
+                purpose="objection",
+                occurred_at=timezone.now(),
+            )
+            for prospect in matching.only("pk")
+            for channel in channels
+        ]
+        ConsentEvent.objects.bulk_create(withdrawals)
+        events.record(
+            actor=actor, action="opposition.registered", obj=opposition, fields=[identifier_type]
+        )
+    return opposition, created

@@ -83,6 +83,13 @@ EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 1825, minimum=1)
 
 # The outreach gate (RULES.md): thresholds and the content check's word lists.
 COMPANY_NAME = env_str("COMPANY_NAME", "SocialCRM Demo SAS")
+# Appended to messages (GDPR art. 14 information and the CPCE opt-out); {company} is filled in.
+INFORMATION_NOTICE_TEXT = _(
+    "— Sent by {company}. We found your public profile on a professional network and keep your "
+    "contact details to talk business with you. You can object at any time: reply STOP and we will "
+    "not contact you again. Your rights (access, erasure, objection): privacy@socialcrm.local"
+)
+GATE_STATEMENT_TIMEOUT_MS = env_int("GATE_STATEMENT_TIMEOUT_MS", 2000, minimum=1)
 CONNECTION_REQUEST_MAX = env_int("CONNECTION_REQUEST_MAX", 2, minimum=1)
 CONNECTION_REQUEST_WINDOW_DAYS = env_int("CONNECTION_REQUEST_WINDOW_DAYS", 180, minimum=1)
 UNANSWERED_MAX = env_int("UNANSWERED_MAX", 3, minimum=1)
@@ -177,6 +184,7 @@ INSTALLED_APPS = [
     "people",
     "prospects",
     "consent",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from audit.api import AuditEventList
+from consent import api as consent_api
+from imports import api as imports_api
 from people import api as people_api
+from prospects import api as prospects_api
 from socialcrm.lib.api import api_not_found
 
 api_patterns = [
@@ -16,8 +19,35 @@ api_patterns = [
         "social-accounts/", people_api.SocialAccountListCreate.as_view(), name="api-social-accounts"
     ),
     path("audit/", AuditEventList.as_view(), name="api-audit"),
+    path("prospects/", prospects_api.ProspectListCreate.as_view(), name="api-prospects"),
+    path("prospects/<uuid:pk>/", prospects_api.ProspectDetail.as_view(), name="api-prospect"),
+    path(
+        "prospects/<uuid:pk>/history/",
+        prospects_api.ProspectHistory.as_view(),
+        name="api-prospect-history",
+    ),
+    path(
+        "prospects/<uuid:pk>/consents/",
+        consent_api.ProspectConsents.as_view(),
+        name="api-prospect-consents",
+    ),
+    path("consents/", consent_api.ConsentListCreate.as_view(), name="api-consents"),
+    path("consents/<uuid:pk>/", consent_api.ConsentDetail.as_view(), name="api-consent"),
+    path("oppositions/", consent_api.OppositionListCreate.as_view(), name="api-oppositions"),
+    path("oppositions/check/", consent_api.OppositionCheck.as_view(), name="api-oppositions-check"),
+    path("outreach/", consent_api.OutreachListCreate.as_view(), name="api-outreach"),
+    path("outreach/check/", consent_api.OutreachCheck.as_view(), name="api-outreach-check"),
+    path(
+        "outreach/<uuid:pk>/reply/", consent_api.OutreachReply.as_view(), name="api-outreach-reply"
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "imports/linkedin/",
+        imports_api.LinkedInImportCreate.as_view(),
+        name="api-imports-linkedin",
+    ),
+    path("imports/<uuid:pk>/", imports_api.ImportJobDetail.as_view(), name="api-import"),
     re_path(r"^.*$", api_not_found),
 ]
 

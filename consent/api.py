@@ -1,0 +1,362 @@
+"""REST endpoints: consent events, the suppression list, and the outreach gate."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consent import selectors, services
+from consent.facts import ProspectNotVisible
+from consent.models import (
+    SCOPE_CHOICES,
+    Channel,
+    ConsentAction,
+    ConsentEvent,
+    Decision,
+    Evidence,
+    IdentifierType,
+    Opposition,
+    OppositionSource,
+    OutreachAttempt,
+)
+from people.models import Role
+from people.permissions import role_required
+from people.selectors import employee_of
+from prospects.selectors import prospect_get, prospects_visible_to
+from socialcrm.lib import crypto
+
+SALES_AND_PRIVACY = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
+MESSAGE_CHANNELS = {"email", "sms", "social_message"}
+
+
+class ConsentEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsentEvent
+        fields = [
+            "id",
+            "prospect",
+            "channel",
+            "action",
+            "evidence",
+            "purpose",
+            "proof",
+            "wording_shown",
+            "captured_by",
+            "occurred_at",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    prospect = serializers.UUIDField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    action = serializers.ChoiceField(choices=ConsentAction.choices)
+    evidence = serializers.ChoiceField(choices=Evidence.choices)
+    purpose = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    proof = serializers.CharField(required=False, allow_blank=True, default="")
+    wording_shown = serializers.CharField(required=False, allow_blank=True, default="")
+    occurred_at = serializers.DateTimeField(required=False)
+
+
+class ConsentListCreate(generics.ListAPIView):
+    """Consent events of the prospects the caller sees; POST records one (immutable)."""
+
+    serializer_class = ConsentEventSerializer
+    permission_classes = [IsAuthenticated, role_required(*SALES_AND_PRIVACY)]
+    queryset = ConsentEvent.objects.none()
+
+    def get_queryset(self):
+        visible = prospects_visible_to(self.request.user).values("pk")
+        return ConsentEvent.objects.filter(prospect__in=visible).order_by("-recorded_at")
+
+    @extend_schema(
+        request=ConsentInputSerializer,
+        responses={
+            201: ConsentEventSerializer,
+            400: OpenApiResponse(description="invalid field, or invalid_consent_evidence"),
+            404: OpenApiResponse(description="prospect not visible"),
+        },
+    )
+    def post(self, request):
+        data = ConsentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        prospect = prospect_get(user=request.user, pk=values.pop("prospect"))
+        try:
+            event = services.consent_record(
+                actor=request.user,
+                captured_by=employee_of(request.user),
+                prospect=prospect,
+                **values,
+            )
+        except services.InvalidConsentEvidence as exc:
+            return Response(
+                {"code": "invalid_consent_evidence", **exc.message_dict},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except DjangoValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ConsentEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentDetail(generics.RetrieveAPIView):
+    """One consent event. Events are evidence: PUT, PATCH and DELETE answer 405."""
+
+    serializer_class = ConsentEventSerializer
+    permission_classes = [IsAuthenticated, role_required(*SALES_AND_PRIVACY)]
+    queryset = ConsentEvent.objects.none()
+
+    def get_object(self):
+        visible = prospects_visible_to(self.request.user).values("pk")
+        return get_object_or_404(
+            ConsentEvent.objects.filter(prospect__in=visible), pk=self.kwargs["pk"]
+        )
+
+
+class ProspectConsents(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "ProspectConsents",
+            {
+                "events": ConsentEventSerializer(many=True),
+                "status": serializers.DictField(child=serializers.CharField(allow_null=True)),
+            },
+        )
+    )
+    def get(self, request, pk):
+        prospect = prospect_get(user=request.user, pk=pk)
+        events = list(prospect.consent_events.order_by("occurred_at", "recorded_at"))
+        return Response(
+            {
+                "events": ConsentEventSerializer(events, many=True).data,
+                "status": selectors.consent_status_by_channel(events),
+            }
+        )
+
+
+class OppositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Opposition
+        # The identifier itself is never stored: only its keyed hash.
+        fields = ["id", "identifier_type", "identifier_index", "scope", "source", "created_at"]
+        read_only_fields = fields
+
+
+class OppositionInputSerializer(serializers.Serializer):
+    identifier_type = serializers.ChoiceField(choices=IdentifierType.choices)
+    value = serializers.CharField(write_only=True)
+    scope = serializers.ChoiceField(choices=SCOPE_CHOICES, default="all")
+    source = serializers.ChoiceField(
+        choices=OppositionSource.choices, default=OppositionSource.PROSPECT_REQUEST
+    )
+
+    def validate(self, attrs):
+        try:
+            crypto.blind_index(attrs["identifier_type"], attrs["value"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"value": str(exc)}) from None
+        return attrs
+
+
+class OppositionListCreate(generics.ListAPIView):
+    """The suppression list: anyone handling prospects registers; the DPO reads the hashes."""
+
+    serializer_class = OppositionSerializer
+    permission_classes = [
+        IsAuthenticated,
+        role_required(*SALES_AND_PRIVACY),
+        role_required(Role.DPO, Role.ADMIN, methods=("GET", "HEAD")),
+    ]
+    queryset = Opposition.objects.none()
+
+    def get_queryset(self):
+        return Opposition.objects.order_by("-created_at")
+
+    @extend_schema(
+        request=OppositionInputSerializer,
+        responses={201: OppositionSerializer, 200: OppositionSerializer},
+    )
+    def post(self, request):
+        data = OppositionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        opposition, created = services.opposition_register(
+            actor=request.user, **data.validated_data
+        )
+        return Response(
+            OppositionSerializer(opposition).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class OppositionCheckInput(serializers.Serializer):
+    identifier_type = serializers.ChoiceField(choices=IdentifierType.choices)
+    value = serializers.CharField()
+
+
+class OppositionCheck(APIView):
+    permission_classes = [IsAuthenticated, role_required(*SALES_AND_PRIVACY)]
+
+    @extend_schema(
+        request=OppositionCheckInput,
+        responses=inline_serializer(
+            "OppositionCheckResult",
+            {
+                "opposed": serializers.BooleanField(),
+                "scopes": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+    )
+    def post(self, request):
+        data = OppositionCheckInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        kind, value = data.validated_data["identifier_type"], data.validated_data["value"]
+        try:
+            index = crypto.blind_index(kind, value)
+        except ValueError as exc:
+            raise serializers.ValidationError({"value": str(exc)}) from None
+        scopes = sorted(selectors.opposed_scopes({kind: [index]}).get((kind, index), set()))
+        return Response({"opposed": bool(scopes), "scopes": scopes})
+
+
+class OutreachInputSerializer(serializers.Serializer):
+    prospect = serializers.UUIDField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    content = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    social_account = serializers.IntegerField(required=False, allow_null=True)
+    relates_to_profession = serializers.BooleanField(required=False, default=True)
+    append_notice = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs):
+        if attrs["channel"] in MESSAGE_CHANNELS and not attrs["content"].strip():
+            raise serializers.ValidationError(
+                {"content": "a message channel needs the message text"}
+            )
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["block", "warn"])
+    message = serializers.CharField()
+    hint = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reasons = ReasonSerializer(many=True)
+    rules_version = serializers.CharField()
+
+
+class LoggedDecisionSerializer(DecisionSerializer):
+    id = serializers.UUIDField()
+    final_content = serializers.CharField()
+
+
+class OutreachSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutreachAttempt
+        fields = [
+            "id",
+            "prospect",
+            "employee",
+            "channel",
+            "decision",
+            "reasons",
+            "created_at",
+            "replied_at",
+        ]
+        read_only_fields = fields
+
+
+def _gate_inputs(request):
+    employee = employee_of(request.user)
+    if employee is None:
+        raise PermissionDenied("only employees contact prospects")
+    data = OutreachInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    account_id = values.pop("social_account", None)
+    account = None
+    if account_id is not None:
+        account = employee.social_accounts.filter(pk=account_id).first()
+        if account is None:
+            raise serializers.ValidationError(
+                {"social_account": "not one of your registered accounts"}
+            )
+    return employee, values, account
+
+
+class OutreachCheck(APIView):
+    """What the gate would decide for this message, as it would be sent. Logs nothing."""
+
+    permission_classes = [IsAuthenticated, role_required(Role.REP, Role.MANAGER)]
+
+    @extend_schema(request=OutreachInputSerializer, responses={200: DecisionSerializer})
+    def post(self, request):
+        employee, values, account = _gate_inputs(request)
+        try:
+            decision, _ = services.outreach_check(
+                employee=employee,
+                prospects=prospects_visible_to(request.user),
+                prospect_id=values.pop("prospect"),
+                social_account=account,
+                **values,
+            )
+        except ProspectNotVisible:
+            raise NotFound from None
+        return Response(decision.as_dict())
+
+
+class OutreachListCreate(generics.ListAPIView):
+    """The caller's visible outreach log; POST runs the gate and logs the attempt."""
+
+    serializer_class = OutreachSerializer
+    queryset = OutreachAttempt.objects.none()
+    filterset_fields = ["channel", "decision", "prospect"]
+
+    def get_queryset(self):
+        return selectors.outreach_visible_to(self.request.user).order_by("-created_at")
+
+    @extend_schema(
+        request=OutreachInputSerializer,
+        responses={201: LoggedDecisionSerializer, 403: LoggedDecisionSerializer},
+    )
+    def post(self, request):
+        if not role_required(Role.REP, Role.MANAGER)().has_permission(request, self):
+            raise PermissionDenied("only sales employees log outreach")
+        employee, values, account = _gate_inputs(request)
+        try:
+            attempt = services.outreach_log(
+                actor=request.user,
+                employee=employee,
+                prospects=prospects_visible_to(request.user),
+                prospect_id=values.pop("prospect"),
+                social_account=account,
+                **values,
+            )
+        except ProspectNotVisible:
+            raise NotFound from None
+        body = {
+            "id": attempt.pk,
+            **attempt.decision_detail.as_dict(),
+            "final_content": attempt.final_content,
+        }
+        allowed = attempt.decision_detail.allowed
+        return Response(
+            body, status=status.HTTP_201_CREATED if allowed else status.HTTP_403_FORBIDDEN
+        )
+
+
+class OutreachReply(APIView):
+    @extend_schema(request=None, responses={200: OutreachSerializer})
+    def post(self, request, pk):
+        attempt = get_object_or_404(selectors.outreach_visible_to(request.user), pk=pk)
+        if not role_required(Role.REP, Role.MANAGER)().has_permission(request, self):
+            raise PermissionDenied("only sales employees record replies")
+        services.outreach_reply(actor=request.user, attempt=attempt)
+        return Response(OutreachSerializer(attempt).data)

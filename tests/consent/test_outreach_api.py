@@ -1,0 +1,385 @@
+"""The consent registry, the suppression list and the outreach gate through the API."""
+
+import datetime
+
+import psycopg
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from consent.facts import gather_facts
+from consent.models import ConsentEvent, OutreachAttempt
+from people.models import Employee
+from prospects import services as prospect_services
+from prospects.selectors import prospects_visible_to
+from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+DM = "Bonjour, je vous contacte au sujet de votre projet de CRM."
+
+
+@pytest.fixture
+def prospect(rep):
+    return prospect_services.prospect_create(
+        actor=rep.user,
+        owner=rep,
+        data={
+            "full_name": "Camille Martin",
+            "kind": "b2c",
+            "email": "camille.martin@example.fr",
+            "phone": "06 12 34 56 78",
+            "profile_url": "https://www.linkedin.com/in/camille-martin",
+            "lawful_basis": "legitimate_interest",
+            "network": "linkedin",
+        },
+    )
+
+
+def check(client, prospect, **body):
+    return client.post(
+        "/api/outreach/check/",
+        {"prospect": str(prospect.pk), "channel": "social_message", "content": DM, **body},
+        format="json",
+    )
+
+
+def codes(response):
+    return [r["code"] for r in response.json()["reasons"]]
+
+
+def test_a_consumer_is_denied_until_an_opt_in_is_recorded_then_allowed(api_as, rep, prospect):
+    client = api_as(rep)
+    denied = check(client, prospect)
+    assert denied.status_code == 200
+    assert denied.json()["decision"] == "deny"
+    assert "no_opt_in" in codes(denied)
+    assert denied.json()["rules_version"]
+    assert not OutreachAttempt.objects.exists(), "check logs nothing"
+
+    consent = client.post(
+        "/api/consents/",
+        {
+            "prospect": str(prospect.pk),
+            "channel": "social_message",
+            "action": "grant",
+            "evidence": "written_reply",
+            "proof": "Answered 'oui, envoyez-moi votre offre' to my DM",
+            "wording_shown": "Puis-je vous envoyer notre offre ?",
+            "purpose": "prospecting",
+        },
+        format="json",
+    )
+    assert consent.status_code == 201
+    assert check(client, prospect).json()["decision"] == "allow"
+
+    logged = client.post(
+        "/api/outreach/",
+        {"prospect": str(prospect.pk), "channel": "social_message", "content": DM},
+        format="json",
+    )
+    assert logged.status_code == 201
+    body = logged.json()
+    assert body["decision"] == "allow"
+    assert body["final_content"].startswith(DM)
+    assert "STOP" in body["final_content"], "the opt-out and art. 14 notice are appended"
+    prospect.refresh_from_db()
+    assert prospect.notice_sent_at is not None
+
+    status = client.get(f"/api/prospects/{prospect.pk}/consents/").json()
+    assert status["status"]["social_message"] == "grant"
+    assert status["status"]["email"] is None
+
+
+def test_a_denied_attempt_is_refused_with_403_and_still_logged(api_as, rep, prospect):
+    response = api_as(rep).post(
+        "/api/outreach/",
+        {"prospect": str(prospect.pk), "channel": "email", "content": DM},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert response.json()["decision"] == "deny"
+    assert "no_opt_in" in codes(response)
+    log = api_as(rep).get("/api/outreach/").json()["results"]
+    assert [(e["decision"], e["channel"]) for e in log] == [("deny", "email")]
+    assert AuditEvent.objects.filter(action="outreach.deny").count() == 1
+
+
+@pytest.mark.parametrize("evidence", ["like", "follow", "connection_accepted"])
+def test_reactions_cannot_grant_consent(api_as, rep, prospect, evidence):
+    response = api_as(rep).post(
+        "/api/consents/",
+        {"prospect": str(prospect.pk), "channel": "email", "action": "grant", "evidence": evidence},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_consent_evidence"
+
+
+def test_consent_events_are_immutable_through_the_api(api_as, rep, prospect):
+    client = api_as(rep)
+    created = client.post(
+        "/api/consents/",
+        {
+            "prospect": str(prospect.pk),
+            "channel": "email",
+            "action": "grant",
+            "evidence": "web_form",
+        },
+        format="json",
+    ).json()
+    url = f"/api/consents/{created['id']}/"
+    assert client.get(url).status_code == 200
+    assert client.put(url, {"action": "withdraw"}, format="json").status_code == 405
+    assert client.patch(url, {"action": "withdraw"}, format="json").status_code == 405
+    assert client.delete(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("channel", "pigeon"), ("action", "maybe"), ("evidence", "rumour"), ("channel", 1)],
+)
+def test_unknown_choices_are_400_naming_the_field(api_as, rep, prospect, field, value):
+    body = {
+        "prospect": str(prospect.pk),
+        "channel": "email",
+        "action": "grant",
+        "evidence": "web_form",
+    }
+    response = api_as(rep).post("/api/consents/", {**body, field: value}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_an_objection_blocks_the_very_next_check_and_withdraws_consents(api_as, rep, prospect):
+    client = api_as(rep)
+    client.post(
+        "/api/consents/",
+        {
+            "prospect": str(prospect.pk),
+            "channel": "social_message",
+            "action": "grant",
+            "evidence": "web_form",
+        },
+        format="json",
+    )
+    assert check(client, prospect).json()["decision"] == "allow"
+
+    registered = client.post(
+        "/api/oppositions/",
+        {
+            "identifier_type": "email",
+            "value": " Camille.Martin@example.fr ",
+            "scope": "all",
+            "source": "prospect_request",
+        },
+        format="json",
+    )
+    assert registered.status_code == 201
+    assert "camille" not in registered.content.decode().lower()
+
+    after = check(client, prospect)
+    assert after.json()["decision"] == "deny"
+    assert "opposition" in codes(after)
+    assert ConsentEvent.objects.filter(
+        prospect=prospect, channel="social_message", action="withdraw"
+    ).exists()
+
+    again = client.post(
+        "/api/oppositions/",
+        {"identifier_type": "email", "value": "camille.martin@example.fr"},
+        format="json",
+    )
+    assert again.status_code == 200, "registering the same objection twice is idempotent"
+    checked = client.post(
+        "/api/oppositions/check/",
+        {"identifier_type": "email", "value": "CAMILLE.MARTIN@example.fr"},
+        format="json",
+    ).json()
+    assert checked == {"opposed": True, "scopes": ["all"]}
+
+
+def test_an_objection_on_one_channel_leaves_the_others_open(api_as, rep, prospect):
+    client = api_as(rep)
+    client.post(
+        "/api/oppositions/",
+        {"identifier_type": "phone", "value": "+33612345678", "scope": "sms"},
+        format="json",
+    )
+    assert "opposition" in codes(check(client, prospect, channel="sms"))
+    assert "opposition" not in codes(check(client, prospect, channel="email"))
+
+
+def test_unreadable_identifiers_are_refused(api_as, rep):
+    response = api_as(rep).post(
+        "/api/oppositions/", {"identifier_type": "phone", "value": "call me"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "value" in response.json()
+
+
+def test_only_the_dpo_lists_the_suppression_list_and_it_holds_hashes_only(api_as, rep, dpo):
+    api_as(rep).post(
+        "/api/oppositions/", {"identifier_type": "email", "value": "x@example.com"}, format="json"
+    )
+    assert api_as(rep).get("/api/oppositions/").status_code == 403
+    listing = api_as(dpo).get("/api/oppositions/")
+    assert listing.status_code == 200
+    entry = listing.json()["results"][0]
+    assert "x@example.com" not in listing.content.decode()
+    assert len(entry["identifier_index"]) == 64
+
+
+def test_an_empty_message_on_a_message_channel_is_400(api_as, rep, prospect):
+    response = check(api_as(rep), prospect, content="  ")
+    assert response.status_code == 400
+    assert "content" in response.json()
+
+
+def test_someone_elses_account_is_400(api_as, rep, prospect):
+    foreign = SocialAccountFactory()
+    response = check(api_as(rep), prospect, social_account=foreign.pk)
+    assert response.status_code == 400
+    assert "social_account" in response.json()
+
+
+def test_out_of_scope_prospects_are_404_and_hr_has_no_access(api_as, rep, hr, prospect):
+    outsider = EmployeeFactory(role="rep")
+    assert check(api_as(outsider), prospect).status_code == 404
+    consent = {
+        "prospect": str(prospect.pk),
+        "channel": "email",
+        "action": "grant",
+        "evidence": "web_form",
+    }
+    assert api_as(outsider).post("/api/consents/", consent, format="json").status_code == 404
+    assert api_as(outsider).get(f"/api/prospects/{prospect.pk}/consents/").status_code == 404
+    assert check(api_as(hr), prospect).status_code == 403
+    assert api_as(hr).get("/api/outreach/").json()["results"] == []
+
+
+def test_a_reply_reopens_the_channel_and_restarts_the_retention_clock(api_as, rep, prospect):
+    client = api_as(rep)
+    client.post(
+        "/api/consents/",
+        {
+            "prospect": str(prospect.pk),
+            "channel": "email",
+            "action": "grant",
+            "evidence": "web_form",
+        },
+        format="json",
+    )
+    sent = [
+        client.post(
+            "/api/outreach/",
+            {"prospect": str(prospect.pk), "channel": "email", "content": DM},
+            format="json",
+        )
+        for _ in range(4)
+    ]
+    assert [r.status_code for r in sent] == [201, 201, 201, 403]
+    assert "frequency_cap" in codes(sent[-1])
+
+    retention_before = prospect.retention_until
+    reply = client.post(f"/api/outreach/{sent[0].json()['id']}/reply/")
+    assert reply.status_code == 200
+    assert reply.json()["replied_at"]
+    prospect.refresh_from_db()
+    assert prospect.last_contact_from_prospect_at is not None
+    assert prospect.retention_until >= retention_before
+    assert check(client, prospect, channel="email").json()["decision"] == "allow"
+
+
+def test_an_employee_in_offboarding_is_denied_at_once(api_as, rep, prospect):
+    Employee.objects.filter(pk=rep.pk).update(status="offboarding")
+    assert "employee_inactive" in codes(check(api_as(rep), prospect))
+
+
+def test_gathering_facts_costs_the_same_queries_whatever_the_history(
+    rep, prospect, django_assert_num_queries
+):
+    rep = Employee.objects.select_related("user").get(pk=rep.pk)  # as the request holds it
+    now = timezone.now()
+    expected = (
+        2 if connection.vendor == "postgresql" else 1
+    )  # SET LOCAL statement_timeout + the read
+
+    def gather():
+        return gather_facts(
+            employee=rep,
+            prospects=prospects_visible_to(rep.user),
+            prospect_id=prospect.pk,
+            channel="email",
+            content=DM,
+            now=now,
+        )
+
+    with django_assert_num_queries(expected):
+        gather()
+    OutreachAttempt.objects.bulk_create(
+        OutreachAttempt(
+            prospect=prospect,
+            employee=rep,
+            channel="email",
+            decision="allow",
+            rules_version="t",
+            created_at=now - datetime.timedelta(minutes=i),
+        )
+        for i in range(200)
+    )
+    ConsentEvent.objects.bulk_create(
+        ConsentEvent(
+            prospect=prospect, channel="email", action="grant", evidence="web_form", occurred_at=now
+        )
+        for _ in range(50)
+    )
+    with django_assert_num_queries(expected):
+        facts, _ = gather()
+    assert facts.unanswered_on_channel == 200
+    assert facts.consent == "grant"
+
+
+def test_a_database_error_while_gathering_facts_denies_with_gate_error(
+    api_as, rep, prospect, monkeypatch
+):
+    from django.db import DatabaseError
+
+    import consent.facts
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(consent.facts, "_annotated", broken)
+    response = api_as(rep).post(
+        "/api/outreach/",
+        {"prospect": str(prospect.pk), "channel": "email", "content": DM},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert codes(response) == ["gate_error"]
+    assert OutreachAttempt.objects.get().reasons == [{"code": "gate_error", "severity": "block"}]
+
+
+@pytest.mark.services
+def test_a_statement_timeout_denies_with_gate_error(api_as, rep, settings):
+    """Another session holds a lock on the suppression list: the gate times out and refuses."""
+    # Made without the service, so this test's transaction holds no lock on the suppression list.
+    prospect = ProspectFactory(owner=rep)
+    settings.GATE_STATEMENT_TIMEOUT_MS = 300
+    params = connection.get_connection_params()
+    with psycopg.connect(
+        host=params.get("host"),
+        port=params.get("port"),
+        user=params.get("user"),
+        dbname=params["dbname"],
+    ) as locker:
+        # Bounded, so that a mistake in this test can never hang the suite.
+        locker.execute("SET lock_timeout = '10s'")
+        locker.execute("LOCK TABLE consent_opposition IN ACCESS EXCLUSIVE MODE")
+        response = check(api_as(rep), prospect, channel="email")
+        locker.rollback()
+    assert response.status_code == 200
+    assert codes(response) == ["gate_error"]
+    assert response.json()["decision"] == "deny"
