@@ -99,10 +99,16 @@ def active_keyring() -> Keyring:
     return _keyring_for(settings.FIELD_ENCRYPTION_KEYS)
 
 
+@lru_cache(maxsize=8)
+def _aead(key: bytes) -> AESGCM:
+    # Building the cipher object costs as much as one encryption; imports seal millions.
+    return AESGCM(key)
+
+
 def seal(plaintext: str, *, aad: bytes, keyring: Keyring | None = None) -> str:
     ring = keyring or active_keyring()
     nonce = os.urandom(_NONCE_BYTES)
-    ciphertext = AESGCM(ring.keys[ring.current_id]).encrypt(nonce, plaintext.encode("utf-8"), aad)
+    ciphertext = _aead(ring.keys[ring.current_id]).encrypt(nonce, plaintext.encode("utf-8"), aad)
     return f"{TOKEN_VERSION}${ring.current_id}${_b64e(nonce)}${_b64e(ciphertext)}"
 
 
@@ -121,7 +127,7 @@ def unseal(token: str, *, aad: bytes, keyring: Keyring | None = None) -> str:
         raise DecryptionError(f"unknown key id {key_id!r}")
     _, _, nonce_text, ciphertext_text = token.split("$")
     try:
-        plaintext = AESGCM(key).decrypt(_b64d(nonce_text), _b64d(ciphertext_text), aad)
+        plaintext = _aead(key).decrypt(_b64d(nonce_text), _b64d(ciphertext_text), aad)
     except (InvalidTag, ValueError):
         raise DecryptionError("sealed value failed authentication") from None
     return plaintext.decode("utf-8")

@@ -47,6 +47,83 @@ class Command(BaseCommand):
                 handle=handle,
                 defaults={"profile_url": f"https://www.linkedin.com/in/{handle}"},
             )
+        self._seed_prospects(employees)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, _, _ in DEMO_EMPLOYEES:
             self.stdout.write(f"  {username:<6} {role}")
+
+    def _seed_prospects(self, employees):
+        from prospects.services import ProspectRejected, prospect_create
+
+        paris = datetime.timezone(datetime.timedelta(hours=1))
+        for owner, data in DEMO_PROSPECTS:
+            collected = datetime.datetime.fromisoformat(data["collected_at"]).replace(tzinfo=paris)
+            try:
+                # As the rep would have added them.
+                prospect_create(
+                    actor=employees[owner].user,
+                    owner=employees[owner],
+                    data={**data, "collected_at": collected},
+                )
+            except ProspectRejected:
+                continue  # already seeded
+
+
+# owner, values: a pre-hire contact of Alice's, employment contacts, a consumer.
+DEMO_PROSPECTS = [
+    (
+        "alice",
+        {
+            "full_name": "Claire Dubois",
+            "company": "Atelier Nord",
+            "job_title": "Directrice achats",
+            "kind": "b2b",
+            "email": "claire.dubois@atelier-nord.example",
+            "network": "linkedin",
+            "profile_url": "https://www.linkedin.com/in/claire-dubois-demo",
+            "source": "connection",
+            "lawful_basis": "legitimate_interest",
+            "collected_at": "2022-06-14T10:00:00",
+        },
+    ),
+    (
+        "alice",
+        {
+            "full_name": "Thomas Leroy",
+            "company": "Logistique Sud",
+            "job_title": "Head of IT",
+            "kind": "b2b",
+            "profile_url": "https://www.linkedin.com/in/thomas-leroy-demo",
+            "network": "linkedin",
+            "source": "event",
+            "lawful_basis": "legitimate_interest",
+            "collected_at": "2025-10-02T15:30:00",
+        },
+    ),
+    (
+        "alice",
+        {
+            "full_name": "Inès Moreau",
+            "kind": "b2c",
+            "email": "ines.moreau@mail.example",
+            "network": "instagram",
+            "source": "comment",
+            "lawful_basis": "legitimate_interest",
+            "collected_at": "2026-09-20T18:00:00",
+        },
+    ),
+    (
+        "bruno",
+        {
+            "full_name": "Paul Garnier",
+            "company": "Garnier & Fils",
+            "job_title": "CEO",
+            "kind": "b2b",
+            "profile_url": "https://www.linkedin.com/in/paul-garnier-demo",
+            "network": "linkedin",
+            "source": "referral",
+            "lawful_basis": "legitimate_interest",
+            "collected_at": "2026-02-11T09:00:00",
+        },
+    ),
+]
