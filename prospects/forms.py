@@ -1,0 +1,144 @@
+"""Browser forms for prospects: shapes and plain-words help; the rules live in the services."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Network, SocialAccount
+from prospects.models import Kind, LawfulBasis, Provenance, Visibility
+
+# A collection date is a calendar day; noon keeps it on that day in any European zone.
+COLLECTION_TIME = datetime.time(12, 0)
+
+
+ANY = _("Any")
+
+
+def _blank_choice(choices, label=ANY):
+    return [("", label), *choices]
+
+
+class ProspectFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=500,
+        help_text=_("Words of the name, part of the company, or an exact e-mail, phone or URL."),
+    )
+    provenance = forms.ChoiceField(
+        label=_("Provenance"), required=False, choices=_blank_choice(Provenance.choices)
+    )
+    network = forms.ChoiceField(
+        label=_("Network"), required=False, choices=_blank_choice(Network.choices)
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank_choice(Kind.choices))
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis"), required=False, choices=_blank_choice(LawfulBasis.choices)
+    )
+
+    def filters(self) -> dict:
+        """The valid filters only: a tampered value is dropped, not turned into an error page."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ProspectForm(forms.Form):
+    """What a rep writes about a prospect; provenance is derived from the dates by the service."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=300)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Kind.choices,
+        initial=Kind.B2B,
+        help_text=_("A consumer (B2C) can only be prospected by e-mail with their consent."),
+    )
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
+    profile_url = forms.CharField(label=_("Profile URL"), max_length=500, required=False)
+    network = forms.ChoiceField(
+        label=_("Network"), choices=_blank_choice(Network.choices, "—"), required=False
+    )
+    social_account = forms.ModelChoiceField(
+        label=_("Social account"),
+        queryset=SocialAccount.objects.none(),
+        empty_label="—",
+        required=False,
+        help_text=_("Your own account through which you know this person, if any."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=32,
+        required=False,
+        initial="manual",
+        help_text=_("Where the data came from: manual, a business card, an event…"),
+    )
+    collected_at = forms.DateField(
+        label=_("Collected on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Collected before your hire date? It stays yours: pre-hire network, which you "
+            "may contribute to the company or take with you. On or after it: gathered during "
+            "your employment, it belongs to the company."
+        ),
+    )
+    lawful_basis = forms.ChoiceField(
+        label=_("Lawful basis"),
+        choices=_blank_choice(LawfulBasis.choices, "—"),
+        required=False,
+        help_text=_(
+            "Why we may keep and contact this person: their consent, our legitimate interest "
+            "in a professional offer, or a contract with them."
+        ),
+    )
+    profile_visibility_at_collection = forms.ChoiceField(
+        label=_("Profile visibility at collection"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+        help_text=_(
+            "If the person had hidden their contact details, legitimate interest does not "
+            "cover prospecting them: record their consent or a contract."
+        ),
+    )
+    contributed = forms.BooleanField(
+        label=_("Contributed to the company"),
+        required=False,
+        help_text=_("Only a contact from your pre-hire network can be contributed."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, owner, prospect=None, **kwargs):
+        self.prospect = prospect
+        if prospect is not None:
+            kwargs["initial"] = {
+                **{name: getattr(prospect, name) for name in self.base_fields},
+                "social_account": prospect.social_account_id,
+                "collected_at": timezone.localdate(prospect.collected_at),
+            }
+        else:
+            kwargs.setdefault("initial", {"collected_at": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        # Only the owner's own accounts: a prospect is never tied to a colleague's network.
+        self.fields["social_account"].queryset = SocialAccount.objects.filter(employee=owner)
+
+    def clean_collected_at(self):
+        day = self.cleaned_data["collected_at"]
+        if self.prospect is not None and day == timezone.localdate(self.prospect.collected_at):
+            return self.prospect.collected_at
+        if day == timezone.localdate():
+            # Today at noon may still be ahead of us: today means now.
+            return timezone.now()
+        return timezone.make_aware(datetime.datetime.combine(day, COLLECTION_TIME))
+
+    def service_data(self) -> dict:
+        """What to hand to the service: everything when adding, the changed fields when editing."""
+        if self.prospect is None:
+            data = dict(self.cleaned_data)
+            data["source"] = data["source"] or "manual"
+            return data
+        return {name: self.cleaned_data[name] for name in self.changed_data}

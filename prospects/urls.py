@@ -1,0 +1,19 @@
+from django.urls import path
+
+from imports import views as import_views
+from prospects import views
+
+urlpatterns = [
+    path("prospects/", views.prospect_list, name="prospects"),
+    path("prospects/new/", views.prospect_new, name="prospect-new"),
+    path("prospects/import/", import_views.linkedin_import, name="prospect-import"),
+    path("prospects/import/<uuid:pk>/", import_views.import_job, name="import-job"),
+    path(
+        "prospects/import/<uuid:pk>/progress/",
+        import_views.import_job_progress,
+        name="import-job-progress",
+    ),
+    path("prospects/<uuid:pk>/", views.prospect_detail, name="prospect"),
+    path("prospects/<uuid:pk>/edit/", views.prospect_edit, name="prospect-edit"),
+    path("prospects/<uuid:pk>/delete/", views.prospect_delete, name="prospect-delete"),
+]
