@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.holidays import is_french_public_holiday
@@ -237,10 +238,24 @@ def _who_may_be_contacted(f: Facts, now: datetime.datetime) -> list[Reason]:
                     _(
                         "Consumers may be called only Monday to Friday, 10:00–13:00 and 14:00–20:00, never on public holidays."
                     ),
-                    _("Call again within the allowed hours (Paris time)."),
+                    _("Wait until %(when)s (Paris time) to call.")
+                    % {"when": formats.date_format(_next_phone_slot(now), "DATETIME_FORMAT")},
                 )
             )
     return reasons
+
+
+def _next_phone_slot(now: datetime.datetime) -> datetime.datetime:
+    """The start of the next allowed calling window after ``now`` (Paris time)."""
+    day = now.date()
+    for _offset in range(15):
+        if day.isoweekday() <= 5 and not is_french_public_holiday(day):
+            for start, _end in PHONE_WINDOWS:
+                candidate = datetime.datetime.combine(day, start, tzinfo=PARIS)
+                if candidate > now:
+                    return candidate
+        day += datetime.timedelta(days=1)
+    raise ValueError("no calling window in the next two weeks")
 
 
 def _in_phone_hours(now: datetime.datetime) -> bool:

@@ -80,33 +80,14 @@ def final_content_of(content: str, *, append_notice: bool) -> str:
     return f"{content.rstrip()}\n\n{notice}" if content.strip() else notice
 
 
-def outreach_check(
-    *,
-    employee,
-    prospects,
-    prospect_id,
-    channel: str,
-    content: str = "",
-    social_account=None,
-    relates_to_profession: bool = True,
-    append_notice: bool = True,
-    now=None,
-):
-    """The gate's decision and the prospect it was taken on. Any failure is a denial."""
-    now = now or timezone.now()
+def outreach_check(*, now=None, **inputs):
+    """The gate's decision and the prospect it was taken on. Any failure is a denial.
+
+    ``inputs`` are those of ``consent.facts.gather_facts``.
+    """
     try:
         with transaction.atomic():
-            facts, prospect = gather_facts(
-                employee=employee,
-                prospects=prospects,
-                prospect_id=prospect_id,
-                channel=channel,
-                content=content,
-                social_account=social_account,
-                relates_to_profession=relates_to_profession,
-                append_notice=append_notice,
-                now=now,
-            )
+            facts, prospect = gather_facts(now=now or timezone.now(), **inputs)
     except ProspectNotVisible:
         raise
     except Exception:
@@ -116,45 +97,29 @@ def outreach_check(
 
 
 @transaction.atomic
-def outreach_log(
-    *,
-    actor,
-    employee,
-    prospects,
-    prospect_id,
-    channel: str,
-    content: str = "",
-    social_account=None,
-    relates_to_profession: bool = True,
-    append_notice: bool = True,
-) -> OutreachAttempt:
-    """Run the gate and log the attempt, allowed or denied (both are evidence)."""
+def outreach_log(*, actor, **inputs) -> OutreachAttempt:
+    """Run the gate and log the attempt, allowed or denied (both are evidence).
+
+    ``inputs`` are those of ``consent.facts.gather_facts`` (without ``now``).
+    """
     now = timezone.now()
-    decision, prospect = outreach_check(
-        employee=employee,
-        prospects=prospects,
-        prospect_id=prospect_id,
-        channel=channel,
-        content=content,
-        social_account=social_account,
-        relates_to_profession=relates_to_profession,
-        append_notice=append_notice,
-        now=now,
-    )
+    decision, prospect = outreach_check(now=now, **inputs)
+    content = inputs.get("content", "")
+    append_notice = inputs.get("append_notice", True)
     if prospect is None:
         # The gate failed before reading the prospect: log against the visible row if any.
-        prospect = prospects.filter(pk=prospect_id).first()
+        prospect = inputs["prospects"].filter(pk=inputs["prospect_id"]).first()
     attempt = OutreachAttempt(
         prospect=prospect,
-        employee=employee,
-        social_account=social_account,
-        channel=channel,
+        employee=inputs["employee"],
+        social_account=inputs.get("social_account"),
+        channel=inputs["channel"],
         content=content,
         final_content=final_content_of(content, append_notice=append_notice)
         if decision.allowed
         else "",
         append_notice=append_notice,
-        relates_to_profession=relates_to_profession,
+        relates_to_profession=inputs.get("relates_to_profession", True),
         decision=decision.decision,
         reasons=[{"code": r.code, "severity": r.severity} for r in decision.reasons],
         rules_version=decision.rules_version,
@@ -240,3 +205,57 @@ def opposition_register(
             actor=actor, action="opposition.registered", obj=opposition, fields=[identifier_type]
         )
     return opposition, created
+
+
+@transaction.atomic
+def prospect_object(*, actor, prospect) -> list[Opposition]:
+    """The person objects to any contact: every identifier goes on the suppression list."""
+    registered = []
+    for identifier_type in ("email", "phone", "profile_url"):
+        value = getattr(prospect, identifier_type)
+        if value:
+            opposition, _ = opposition_register(
+                actor=actor,
+                identifier_type=identifier_type,
+                value=value,
+                scope=SCOPE_ALL,
+                source="prospect_request",
+            )
+            registered.append(opposition)
+    if not registered:
+        # No identifier to hash: the objection lives on as withdrawals on every channel.
+        ConsentEvent.objects.bulk_create(
+            ConsentEvent(
+                prospect=prospect,
+                channel=channel,
+                action=ConsentAction.WITHDRAW,
+                evidence=Evidence.REQUEST,
+                purpose="objection",
+                occurred_at=timezone.now(),
+            )
+            for channel in Channel.values
+        )
+    events.record(actor=actor, action="prospect.objected", obj=prospect)
+    return registered
+
+
+def opposition_list_import(*, actor, lines) -> tuple[int, list[tuple[int, str]]]:
+    """Register each phone number of an opposition list file; bad lines are reported, not fatal."""
+    added, errors = 0, []
+    for number, raw in enumerate(lines, start=1):
+        value = raw.strip()
+        if not value:
+            continue
+        try:
+            _, created = opposition_register(
+                actor=actor,
+                identifier_type="phone",
+                value=value,
+                scope="phone",
+                source="opposition_list",
+            )
+        except ValueError as exc:
+            errors.append((number, str(exc)))
+            continue
+        added += created
+    return added, errors

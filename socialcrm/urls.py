@@ -55,6 +55,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("consent.urls")),
+    path("", include("prospects.urls")),
     path("", include("people.urls")),
 ]
 

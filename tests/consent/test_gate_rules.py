@@ -333,6 +333,21 @@ def test_reasons_carry_severity_message_and_hint():
     assert result.as_dict()["rules_version"]
 
 
+@pytest.mark.parametrize(
+    ("now", "next_slot"),
+    [
+        (at(2026, 12, 1, 9, 0), "Dec. 1, 2026, 10 a.m."),  # before the morning window
+        (at(2026, 12, 1, 13, 30), "Dec. 1, 2026, 2 p.m."),  # lunch break
+        (at(2026, 12, 4, 20, 30), "Dec. 7, 2026, 10 a.m."),  # Friday evening: Monday
+        (at(2026, 12, 24, 20, 0), "Dec. 28, 2026, 10 a.m."),  # Christmas, then the weekend
+    ],
+)
+def test_a_phone_hours_denial_says_when_calling_is_allowed_again(now, next_slot):
+    facts = with_(channel="phone", content="", kind="b2c", consent="grant", now=now)
+    reason = next(r for r in decide(facts).reasons if r.code == "phone_hours")
+    assert reason.hint == f"Wait until {next_slot} (Paris time) to call."
+
+
 def test_any_failure_inside_the_rules_denies_with_gate_error():
     naive_clock = with_(now=datetime.datetime(2026, 12, 1, 11))
     result = decide(naive_clock)

@@ -11,30 +11,12 @@ from audit.models import AuditEvent
 from consent.facts import gather_facts
 from consent.models import ConsentEvent, OutreachAttempt
 from people.models import Employee
-from prospects import services as prospect_services
 from prospects.selectors import prospects_visible_to
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.django_db
 
 DM = "Bonjour, je vous contacte au sujet de votre projet de CRM."
-
-
-@pytest.fixture
-def prospect(rep):
-    return prospect_services.prospect_create(
-        actor=rep.user,
-        owner=rep,
-        data={
-            "full_name": "Camille Martin",
-            "kind": "b2c",
-            "email": "camille.martin@example.fr",
-            "phone": "06 12 34 56 78",
-            "profile_url": "https://www.linkedin.com/in/camille-martin",
-            "lawful_basis": "legitimate_interest",
-            "network": "linkedin",
-        },
-    )
 
 
 def check(client, prospect, **body):

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from consent import views
+
+urlpatterns = [
+    path("prospects/<uuid:pk>/contact/", views.contact_panel, name="contact-panel"),
+    path("prospects/<uuid:pk>/contact/check/", views.contact_check, name="contact-check"),
+    path("prospects/<uuid:pk>/contact/log/", views.contact_log, name="contact-log"),
+    path("prospects/<uuid:pk>/contact/consent/", views.contact_consent, name="contact-consent"),
+    path("prospects/<uuid:pk>/contact/object/", views.contact_object, name="contact-object"),
+    path(
+        "prospects/<uuid:pk>/contact/reply/<uuid:attempt_pk>/",
+        views.contact_reply,
+        name="contact-reply",
+    ),
+    path("privacy/suppression/", views.suppression_list, name="suppression-list"),
+    path(
+        "privacy/suppression/import/", views.suppression_list_import, name="suppression-list-import"
+    ),
+]

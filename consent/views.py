@@ -1,0 +1,198 @@
+"""Browser pages: the Contact panel on a prospect, and the DPO's suppression list."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consent import selectors, services
+from consent.facts import ProspectNotVisible
+from consent.forms import ConsentForm, ContactForm, OppositionForm, OppositionListForm
+from consent.models import Channel, Opposition
+from people.models import Role
+from people.selectors import employee_of, has_role
+from prospects.selectors import prospect_get, prospects_visible_to
+
+SALES = (Role.REP, Role.MANAGER)
+
+
+def _sales_prospect(request, pk):
+    """The prospect for a rep or manager who may contact it; 404 otherwise (never 403 on data)."""
+    if not has_role(request.user, *SALES):
+        raise PermissionDenied
+    return prospect_get(user=request.user, pk=pk)
+
+
+def _panel_context(
+    request, prospect, *, contact_form=None, consent_form=None, decision=None, logged=None
+):
+    employee = employee_of(request.user)
+    events = list(prospect.consent_events.order_by("occurred_at", "recorded_at"))
+    return {
+        "prospect": prospect,
+        "contact_form": contact_form or ContactForm(employee=employee),
+        "consent_form": consent_form or ConsentForm(),
+        "decision": decision,
+        "logged": logged,
+        "consent_status": [
+            (Channel(channel).label, status)
+            for channel, status in selectors.consent_status_by_channel(events).items()
+        ],
+        "outreach": selectors.outreach_visible_to(request.user).filter(prospect=prospect)[:10],
+    }
+
+
+@login_required
+def contact_panel(request, pk):
+    prospect = _sales_prospect(request, pk)
+    return render(request, "consent/contact_panel.html", _panel_context(request, prospect))
+
+
+def _run_gate(request, pk, *, log: bool):
+    employee = employee_of(request.user)
+    form = ContactForm(request.POST, employee=employee)
+    if not form.is_valid():
+        return form, None, None
+    data = form.cleaned_data
+    arguments = {
+        "employee": employee,
+        "prospects": prospects_visible_to(request.user),
+        "prospect_id": pk,
+        "channel": data["channel"],
+        "content": data["content"],
+        "social_account": data["social_account"],
+        "relates_to_profession": data["relates_to_profession"],
+        "append_notice": data["append_notice"],
+    }
+    try:
+        if log:
+            attempt = services.outreach_log(actor=request.user, **arguments)
+            return form, attempt.decision_detail, attempt
+        decision, _prospect = services.outreach_check(**arguments)
+    except ProspectNotVisible:
+        raise PermissionDenied from None
+    return form, decision, None
+
+
+@login_required
+@require_POST
+def contact_check(request, pk):
+    """The live decision under the message box (htmx): logs nothing."""
+    _sales_prospect(request, pk)
+    form, decision, _ = _run_gate(request, pk, log=False)
+    return render(request, "consent/_decision.html", {"decision": decision, "form": form})
+
+
+@login_required
+@require_POST
+def contact_log(request, pk):
+    prospect = _sales_prospect(request, pk)
+    form, decision, attempt = _run_gate(request, pk, log=True)
+    prospect.refresh_from_db()
+    context = _panel_context(
+        request, prospect, contact_form=form, decision=decision, logged=attempt
+    )
+    return render(request, "consent/contact_panel.html", context, status=200)
+
+
+@login_required
+@require_POST
+def contact_reply(request, pk, attempt_pk):
+    prospect = _sales_prospect(request, pk)
+    attempt = get_object_or_404(
+        selectors.outreach_visible_to(request.user), pk=attempt_pk, prospect=prospect
+    )
+    services.outreach_reply(actor=request.user, attempt=attempt)
+    prospect.refresh_from_db()
+    return render(request, "consent/contact_panel.html", _panel_context(request, prospect))
+
+
+@login_required
+@require_POST
+def contact_consent(request, pk):
+    prospect = _sales_prospect(request, pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_record(
+                actor=request.user,
+                captured_by=employee_of(request.user),
+                prospect=prospect,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form = None
+    return render(
+        request, "consent/contact_panel.html", _panel_context(request, prospect, consent_form=form)
+    )
+
+
+@login_required
+@require_POST
+def contact_object(request, pk):
+    """The person objects: one click puts every identifier on the suppression list."""
+    prospect = _sales_prospect(request, pk)
+    services.prospect_object(actor=request.user, prospect=prospect)
+    return render(request, "consent/contact_panel.html", _panel_context(request, prospect))
+
+
+@login_required
+def suppression_list(request):
+    if not has_role(request.user, Role.DPO, Role.ADMIN):
+        raise PermissionDenied
+    form = OppositionForm(request.POST or None)
+    list_form = OppositionListForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            _opposition, created = services.opposition_register(
+                actor=request.user, **form.cleaned_data
+            )
+        except ValueError as exc:
+            form.add_error("value", str(exc))
+        else:
+            messages.success(
+                request,
+                _("Objection registered.")
+                if created
+                else _("This objection was already registered."),
+            )
+            return redirect("suppression-list")
+    page = Paginator(Opposition.objects.order_by("-created_at", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "consent/suppression_list.html",
+        {"form": form, "list_form": list_form, "page": page},
+    )
+
+
+@login_required
+@require_POST
+def suppression_list_import(request):
+    if not has_role(request.user, Role.DPO, Role.ADMIN):
+        raise PermissionDenied
+    form = OppositionListForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to import."))
+        return redirect("suppression-list")
+    try:
+        lines = io.TextIOWrapper(form.cleaned_data["file"].file, encoding="utf-8-sig")
+        added, errors = services.opposition_list_import(actor=request.user, lines=lines)
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text: nothing was imported."))
+        return redirect("suppression-list")
+    messages.success(
+        request, _("%(added)d numbers added to the suppression list.") % {"added": added}
+    )
+    for line, error in errors[:20]:
+        messages.error(request, _("Line %(line)d: %(error)s") % {"line": line, "error": error})
+    return redirect("suppression-list")

@@ -1,0 +1,62 @@
+"""The Contact panel in a real browser: a denial, a consent with its proof, then an allow."""
+
+import pytest
+from playwright.sync_api import expect
+
+from consent.models import OutreachAttempt
+from prospects import services as prospect_services
+from tests.browser.conftest import login, screenshot
+from tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.browser
+
+
+def type_message(page, text: str) -> None:
+    """Key by key, as a person types: the live check listens to the keystrokes."""
+    box = page.locator("#id_content")
+    box.fill("")
+    box.press_sequentially(text, delay=5)
+
+
+def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
+    rep = EmployeeFactory(role="rep", user__username="alice")
+    prospect = prospect_services.prospect_create(
+        actor=rep.user,
+        owner=rep,
+        data={
+            "full_name": "Camille Martin",
+            "kind": "b2c",
+            "email": "camille.martin@example.fr",
+            "lawful_basis": "legitimate_interest",
+        },
+    )
+    login(page, live_server, rep.user.username)
+    page.goto(f"{live_server.url}/prospects/{prospect.pk}/")
+
+    panel = page.locator("#contact-panel-body")
+    expect(panel.get_by_role("heading", name="Contact")).to_be_visible()
+    page.select_option("#id_channel", "social_message")
+    type_message(page, "Bonjour Camille, je vous écris au sujet de votre projet.")
+    decision = page.locator("#gate-decision")
+    expect(decision.locator(".verdict")).to_have_attribute("data-decision", "deny")
+    expect(decision.locator('[data-code="no_opt_in"]')).to_contain_text("Record an opt-in")
+    screenshot(page, "contact-denied")
+
+    page.get_by_text("Record a consent or an opt-out, with its proof").click()
+    consent_form = panel.locator("form", has=page.locator("select[name=evidence]"))
+    consent_form.locator("select[name=channel]").select_option("social_message")
+    consent_form.locator("select[name=action]").select_option("grant")
+    consent_form.locator("select[name=evidence]").select_option("written_reply")
+    consent_form.locator("textarea[name=proof]").fill("Replied 'yes, send it' to my DM on 3 May")
+    consent_form.get_by_role("button", name="Record").click()
+    expect(panel.locator("td .allow")).to_have_text("Opt-in")
+
+    page.select_option("#id_channel", "social_message")
+    type_message(page, "Bonjour Camille, voici notre offre comme convenu.")
+    expect(page.locator("#gate-decision .verdict")).to_have_attribute("data-decision", "allow")
+    screenshot(page, "contact-allowed")
+
+    page.get_by_role("button", name="Log this outreach").click()
+    expect(panel.locator(".final-content")).to_contain_text("STOP")
+    screenshot(page, "contact-logged")
+    assert OutreachAttempt.objects.get().decision == "allow"
