@@ -124,8 +124,12 @@ class ConsentEvent(models.Model):
     class Meta:
         ordering = ["occurred_at", "recorded_at"]
         indexes = [
-            # The gate reads the latest event per (prospect, channel).
-            models.Index(fields=["prospect", "channel", "-occurred_at"], name="consent_latest"),
+            # The gate reads the latest event per (prospect, channel), opt-out first on a tie:
+            # the index holds that order, so the newest entry is read without sorting them all.
+            models.Index(
+                fields=["prospect", "channel", "-occurred_at", "-action"],
+                name="consent_latest_first",
+            ),
         ]
         constraints = [
             # Reactions on a network can be logged, never as a grant.
@@ -192,6 +196,13 @@ class OutreachAttempt(models.Model):
             # The gate counts a prospect's allowed attempts per channel and window.
             models.Index(
                 fields=["prospect", "channel", "created_at"], name="outreach_prospect_window"
+            ),
+            # ...of allowed attempts only, counted from the index alone (no heap visit per row).
+            models.Index(
+                fields=["prospect", "channel", "created_at"],
+                include=["replied_at", "id"],
+                condition=models.Q(decision="allow"),
+                name="outreach_allowed_window",
             ),
             # The network's daily budget counts per social account and day.
             models.Index(
