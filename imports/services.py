@@ -40,7 +40,6 @@ BATCH_SIZE = 1000
 REJECTED_LISTED_MAX = 1000
 SOURCE = "linkedin_import"
 # GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
-NOTICE_DELAY = datetime.timedelta(days=30)
 # Connected On is a date: noon keeps it on the same calendar day in any European zone.
 COLLECTION_TIME = datetime.time(12, 0)
 IMPORTED_FIELDS = ("full_name", "company", "job_title", "email", "profile_url")
@@ -251,7 +250,7 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
     opposed = opposed_scopes({"email": emails, "profile_url": urls})
 
     prospects, history = [], []
-    notice_due_at = context.now + NOTICE_DELAY
+    notice_due_at = rules.notice_due_at(context.now)
     for row, indexes in candidates:
         keys = list(indexes.items())
         if any(key in opposed for key in keys):

@@ -199,7 +199,7 @@ class ProspectListCreate(generics.ListAPIView):
         filters = ProspectFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.prospect_search(
-            selectors.prospects_visible_to(self.request.user), **filters.validated_data
+            selectors.prospects_listed_for(self.request.user), **filters.validated_data
         )
 
     @extend_schema(parameters=[ProspectFilterSerializer])

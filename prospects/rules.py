@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from prospects.models import Provenance
 from socialcrm.lib import crypto
+from socialcrm.lib.dates import add_months
 
 IDENTIFIER_FIELDS = ("email", "phone", "profile_url")
 # The person's own values: each one written gets a ValueHistory entry, DSAR exports and
@@ -29,6 +30,11 @@ def provenance_contradicts_dates(
     if provenance == Provenance.COMPANY:
         return False
     return provenance != derive_provenance(collected_at=collected_at, hire_date=hire_date)
+
+
+def notice_due_at(collected_at: datetime.datetime) -> datetime.datetime:
+    """GDPR art. 14(3)(a): the information is due within one month of collection."""
+    return add_months(collected_at, 1)
 
 
 def retention_until(

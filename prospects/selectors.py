@@ -16,7 +16,25 @@ _SALES_ROLES = (Role.REP, Role.MANAGER)
 
 
 def prospects_visible_to(user) -> QuerySet[Prospect]:
-    """Reps see their own and those shared with them; managers add their team's; DPO and admins all."""
+    """Reps see their own and those shared with them; managers add their team's; DPO and admins all.
+
+    One round trip, with the shares and the team as subqueries: the right shape for reading
+    one prospect by id (the gate, detail pages). Lists use ``prospects_listed_for``.
+    """
+    return _visible(user, listing=False)
+
+
+def prospects_listed_for(user) -> QuerySet[Prospect]:
+    """The same rows as ``prospects_visible_to``, shaped for paging through many of them.
+
+    The share ids and the team are read first, as short lists: an OR with a subquery makes
+    PostgreSQL scan every prospect, while plain id lists let it use the owner index
+    (make bench: 240 ms → 0.5 ms per page at 1M prospects).
+    """
+    return _visible(user, listing=True)
+
+
+def _visible(user, *, listing: bool) -> QuerySet[Prospect]:
     prospects = Prospect.objects.all()
     role = role_of(user)
     if role in _ALL_PROSPECTS_ROLES:
@@ -24,12 +42,18 @@ def prospects_visible_to(user) -> QuerySet[Prospect]:
     me = employee_of(user)
     if me is None or role not in _SALES_ROLES:
         return prospects.none()
-    # An id subquery on the direct share table, not guardian's get_objects_for_user (slow path).
-    shared_with_me = ProspectUserObjectPermission.objects.filter(
+    # Guardian's direct share table, not its get_objects_for_user (the slow path).
+    shared = ProspectUserObjectPermission.objects.filter(
         user=user, permission__codename="view_prospect"
-    ).values("content_object_id")
-    scope = Q(owner=me) | Q(pk__in=Subquery(shared_with_me))
-    if role == Role.MANAGER:
+    ).values_list("content_object_id", flat=True)
+    team = me.reports.values_list("pk", flat=True) if role == Role.MANAGER else None
+    if listing:
+        shared = list(shared)
+        owners = [me.pk, *(team or [])]
+        scope = Q(owner_id__in=owners)
+        return prospects.filter(scope | Q(pk__in=shared) if shared else scope)
+    scope = Q(owner=me) | Q(pk__in=Subquery(shared))
+    if team is not None:
         scope |= Q(owner__manager=me)
     return prospects.filter(scope)
 

@@ -25,7 +25,6 @@ from prospects import rules
 from prospects.models import LawfulBasis, Prospect, Provenance, ValueHistory, Visibility
 
 # GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
-NOTICE_DELAY = datetime.timedelta(days=30)
 SHARE_PERMISSION = "prospects.view_prospect"
 # What ``data`` may set; indexes, tokens, the retention and notice dates are computed here.
 WRITABLE_FIELDS = (
@@ -80,7 +79,7 @@ def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prosp
         prospect.collected_at,
         settings.PROSPECT_RETENTION_DAYS,
     )
-    prospect.notice_due_at = prospect.collected_at + NOTICE_DELAY
+    prospect.notice_due_at = rules.notice_due_at(prospect.collected_at)
     if prospect.contributed:
         prospect.contributed_at = timezone.now()
     _save(prospect, indexes)
@@ -141,7 +140,7 @@ def prospect_update(*, actor, prospect: Prospect, data: Mapping[str, Any]) -> Pr
             ),
         )
         prospect.notice_due_at = _earliest(
-            prospect.notice_due_at, prospect.collected_at + NOTICE_DELAY
+            prospect.notice_due_at, rules.notice_due_at(prospect.collected_at)
         )
     if "contributed" in changed:
         prospect.contributed_at = timezone.now() if prospect.contributed else None

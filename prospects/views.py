@@ -55,7 +55,7 @@ def prospect_list(request):
     _reader(request)
     filters = ProspectFilterForm(request.GET)
     prospects = selectors.prospect_search(
-        selectors.prospects_visible_to(request.user).select_related("owner__user"),
+        selectors.prospects_listed_for(request.user).select_related("owner__user"),
         **filters.filters(),
     )
     page = Paginator(prospects, PAGE_SIZE).get_page(request.GET.get("page"))

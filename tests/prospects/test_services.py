@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from prospects import services
+from prospects import rules, services
 from prospects.models import Prospect, ProspectUserObjectPermission, ValueHistory
 from tests.factories import OppositionFactory
 from tests.prospects.conftest import BEFORE_HIRE, ON_HIRE_DATE
@@ -76,12 +76,13 @@ def test_a_corrected_collection_date_only_brings_the_deadlines_forward(rep, crea
 
     services.prospect_update(actor=rep.user, prospect=prospect, data={"collected_at": ON_HIRE_DATE})
     assert prospect.retention_until == datetime.date(2027, 3, 1)
-    assert prospect.notice_due_at == ON_HIRE_DATE + services.NOTICE_DELAY
+    assert prospect.notice_due_at == rules.notice_due_at(ON_HIRE_DATE)
 
 
-def test_the_art_14_notice_is_due_30_days_after_collection(rep, create_prospect):
+def test_the_art_14_notice_is_due_one_calendar_month_after_collection(rep, create_prospect):
     prospect = create_prospect(rep, collected_at=ON_HIRE_DATE)
-    assert prospect.notice_due_at == ON_HIRE_DATE + datetime.timedelta(days=30)
+    # 1 March 2024, 10:00 in Paris → 1 April 2024, 10:00 in Paris (summer time by then).
+    assert prospect.notice_due_at == datetime.datetime(2024, 4, 1, 8, 0, tzinfo=datetime.UTC)
 
 
 def test_the_name_is_searchable_only_through_its_tokens(rep, create_prospect):

@@ -197,8 +197,8 @@ def test_the_list_costs_the_same_queries_for_3_or_30_prospects(
         owner = team["rep"] if n % 2 else team["teammate"]
         create_prospect(owner, full_name=f"Person Number{n}", company="Acme")
     client.force_login(manager.user)
-    # Session, user, employee, count, page: the same five whatever the number of prospects.
-    with django_assert_num_queries(5):
+    # Session, user, employee, shares, team, count, page: the same whatever the number of prospects.
+    with django_assert_num_queries(7):
         response = client.get(reverse("prospects"), {"q": "Acme"})
     assert rows(response) == min(count, 25)
 
