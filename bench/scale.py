@@ -238,9 +238,25 @@ def make_people():
         ]
     )
     rep = employees[1]
+    _make_compliant(rep)
     account = SocialAccount.objects.create(employee=rep, network="linkedin", handle="bench-rep")
     token = Token.objects.create(user=rep.user)
     return employees[0], rep, employees[2:], account, token.key
+
+
+def _make_compliant(employee) -> None:
+    """Charters acknowledged and training valid, so the gate's figures include an allowed path."""
+    from charters.selectors import current_versions
+    from charters.services import charter_acknowledge, training_record
+
+    for version in current_versions().filter(required_for_prospecting=True):
+        charter_acknowledge(employee=employee, version=version, via="api")
+    training_record(
+        actor=None,
+        employee=employee,
+        completed_at=datetime.date(2026, 1, 5),
+        valid_until=datetime.date(2099, 12, 31),
+    )
 
 
 def load_gate_history(*, hot, cold, rep, account, now: datetime.datetime) -> None:
