@@ -93,6 +93,9 @@ GATE_STATEMENT_TIMEOUT_MS = env_int("GATE_STATEMENT_TIMEOUT_MS", 2000, minimum=1
 CONNECTION_REQUEST_MAX = env_int("CONNECTION_REQUEST_MAX", 2, minimum=1)
 CONNECTION_REQUEST_WINDOW_DAYS = env_int("CONNECTION_REQUEST_WINDOW_DAYS", 180, minimum=1)
 UNANSWERED_MAX = env_int("UNANSWERED_MAX", 3, minimum=1)
+# RULES 13: no valid social selling training, no outreach; HR records it for a year by default.
+TRAINING_REQUIRED = env_bool("TRAINING_REQUIRED", default=True)
+TRAINING_VALIDITY_DAYS = env_int("TRAINING_VALIDITY_DAYS", 365, minimum=1)
 NETWORK_DAILY_LIMIT = {
     "linkedin": {
         "connection_request": env_int("LINKEDIN_DAILY_CONNECTION_REQUESTS", 20, minimum=0),
@@ -185,6 +188,7 @@ INSTALLED_APPS = [
     "prospects",
     "consent",
     "imports",
+    "charters",
 ]
 
 MIDDLEWARE = [

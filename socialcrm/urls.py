@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from audit.api import AuditEventList
+from charters import api as charters_api
 from consent import api as consent_api
 from imports import api as imports_api
 from people import api as people_api
@@ -48,6 +49,18 @@ api_patterns = [
         name="api-imports-linkedin",
     ),
     path("imports/<uuid:pk>/", imports_api.ImportJobDetail.as_view(), name="api-import"),
+    path("charters/", charters_api.CharterList.as_view(), name="api-charters"),
+    path(
+        "charters/<int:pk>/acknowledge/",
+        charters_api.CharterAcknowledge.as_view(),
+        name="api-charter-acknowledge",
+    ),
+    path("trainings/", charters_api.TrainingCreate.as_view(), name="api-trainings"),
+    path(
+        "employees/<int:pk>/compliance/",
+        charters_api.EmployeeCompliance.as_view(),
+        name="api-employee-compliance",
+    ),
     re_path(r"^.*$", api_not_found),
 ]
 
@@ -58,6 +71,7 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("prospects.urls")),
     path("", include("people.urls")),
+    path("", include("charters.urls")),
 ]
 
 if settings.DEBUG:

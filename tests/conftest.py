@@ -52,14 +52,15 @@ def _clear_cache():
     cache.clear()
 
 
+# The prospecting personas have acknowledged the charters and been trained (RULES 13).
 @pytest.fixture
 def rep(db):
-    return EmployeeFactory(role="rep")
+    return EmployeeFactory(role="rep", compliant=True)
 
 
 @pytest.fixture
 def manager(db):
-    return EmployeeFactory(role="manager")
+    return EmployeeFactory(role="manager", compliant=True)
 
 
 @pytest.fixture

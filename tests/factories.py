@@ -4,6 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from charters.models import Acknowledgement, Training
+from charters.selectors import current_versions
 from consent.models import Opposition
 from people.models import Employee, SocialAccount
 from prospects.models import Prospect
@@ -30,10 +32,34 @@ class UserFactory(factory.django.DjangoModelFactory):
 class EmployeeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Employee
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = "rep"
     hire_date = datetime.date(2024, 3, 1)
+
+    @factory.post_generation
+    def compliant(obj, create, extracted, **kwargs):
+        """``EmployeeFactory(compliant=True)``: charters acknowledged and training valid."""
+        if create and extracted:
+            make_compliant(obj)
+
+
+def make_compliant(employee) -> None:
+    """Acknowledge every required current charter and record a long-valid training.
+
+    Test personas prospect from day one; the charters tests start from a new rep instead.
+    """
+    today = timezone.localdate()
+    for version in current_versions(today=today).filter(required_for_prospecting=True):
+        Acknowledgement.objects.get_or_create(
+            employee=employee, version=version, defaults={"at": timezone.now(), "via": "api"}
+        )
+    Training.objects.create(
+        employee=employee,
+        completed_at=datetime.date(2024, 1, 1),
+        valid_until=datetime.date(2099, 12, 31),
+    )
 
 
 class SocialAccountFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ def type_message(page, text: str) -> None:
 
 
 def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
-    rep = EmployeeFactory(role="rep", user__username="alice")
+    rep = EmployeeFactory(role="rep", user__username="alice", compliant=True)
     prospect = prospect_services.prospect_create(
         actor=rep.user,
         owner=rep,

@@ -27,7 +27,13 @@ def test_a_rep_switches_to_french_in_the_header_works_in_french_and_logs_out(pag
 
     login(page, live_server, rep.user.username)
     expect(page.locator("h1")).to_have_text("Bienvenue, alice")
-    assert nav_links(page) == ["Accueil", "Mes prospects", "Importer", "Mes comptes sociaux"]
+    assert nav_links(page) == [
+        "Accueil",
+        "Mes prospects",
+        "Importer",
+        "Mes comptes sociaux",
+        "Ma conformité",
+    ]
     expect(page.get_by_role("heading", name="Votre profil")).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("Commercial")
     expect(page.locator(".facts")).to_contain_text("Actif")
@@ -56,8 +62,16 @@ def test_a_french_browser_gets_the_french_ui_without_choosing(page, live_server)
 @pytest.mark.parametrize(
     ("role", "links", "section"),
     [
-        ("rep", ["Home", "My prospects", "Import", "My social accounts"], "Your social accounts"),
-        ("manager", ["Home", "Team prospects", "Import", "My social accounts"], "Your team"),
+        (
+            "rep",
+            ["Home", "My prospects", "Import", "My social accounts", "My compliance"],
+            "Your social accounts",
+        ),
+        (
+            "manager",
+            ["Home", "Team prospects", "Import", "My social accounts", "My compliance"],
+            "Your team",
+        ),
         ("hr", ["Home"], "Employees"),
         ("dpo", ["Home", "Prospects", "Suppression list", "API"], "Oversight"),
         ("admin", ["Home", "Suppression list", "API", "Administration"], "Oversight"),

@@ -1,0 +1,78 @@
+"""Browser pages: the employee's own compliance, and HR's team compliance with the training form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from charters import selectors, services
+from charters.forms import TrainingForm
+from charters.models import CharterVersion
+from people.models import Role
+from people.selectors import employee_of, employees_visible_to, has_role
+
+
+def _employee_or_403(request):
+    employee = employee_of(request.user)
+    if employee is None:
+        raise PermissionDenied
+    return employee
+
+
+@login_required
+def my_compliance(request):
+    employee = _employee_or_403(request)
+    language = get_language()
+    acknowledged = selectors.acknowledged_version_ids(employee=employee)
+    charters = [
+        {
+            "version": version,
+            "title": version.title_in(language),
+            "text": version.text_in(language),
+            "acknowledged": version.pk in acknowledged,
+        }
+        for version in selectors.current_versions()
+    ]
+    return render(
+        request,
+        "charters/my_compliance.html",
+        {"charters": charters, "compliance": selectors.compliance_of(employee)},
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request, pk):
+    employee = _employee_or_403(request)
+    version = get_object_or_404(CharterVersion, pk=pk)
+    try:
+        services.charter_acknowledge(employee=employee, version=version, via="browser")
+    except ValidationError:
+        messages.error(request, _("This version has been replaced; read the current one."))
+    else:
+        messages.success(request, _("Charter acknowledged."))
+    return redirect("my-compliance")
+
+
+@login_required
+def team_compliance(request):
+    if not has_role(request.user, Role.HR):
+        raise PermissionDenied
+    employees = employees_visible_to(request.user)
+    form = TrainingForm(request.POST or None, employees=employees)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Training recorded."))
+            return redirect("team-compliance")
+    people = list(employees.filter(role__in=[Role.REP, Role.MANAGER]))
+    compliance = selectors.compliance_of_many(people)
+    rows = [{"employee": person, **compliance[person.pk]} for person in people]
+    return render(request, "charters/team_compliance.html", {"rows": rows, "form": form})
