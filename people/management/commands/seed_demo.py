@@ -48,9 +48,27 @@ class Command(BaseCommand):
                 defaults={"profile_url": f"https://www.linkedin.com/in/{handle}"},
             )
         self._seed_prospects(employees)
+        self._seed_compliance(employees)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, _, _ in DEMO_EMPLOYEES:
             self.stdout.write(f"  {username:<6} {role}")
+
+    def _seed_compliance(self, employees):
+        """Alice and Marc may prospect; Bruno has not acknowledged the charters yet (the gate says so)."""
+        from charters.models import Training
+        from charters.selectors import current_versions
+        from charters.services import charter_acknowledge, training_record
+
+        for username in ("alice", "marc"):
+            employee = employees[username]
+            for version in current_versions().filter(required_for_prospecting=True):
+                charter_acknowledge(employee=employee, version=version, via="browser")
+            if not Training.objects.filter(employee=employee).exists():
+                training_record(
+                    actor=employees["hugo"].user,
+                    employee=employee,
+                    completed_at=datetime.date(2026, 9, 15),
+                )
 
     def _seed_prospects(self, employees):
         from prospects.services import ProspectRejected, prospect_create
