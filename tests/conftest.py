@@ -54,6 +54,17 @@ def _clear_cache():
 
 # The prospecting personas have acknowledged the charters and been trained (RULES 13).
 @pytest.fixture
+def charters_in_force(db):
+    """The charters the migration seeds, restored when a transactional test flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("charters.migrations.0002_seed_charters")
+    seed.create_charters(apps, None)
+
+
+@pytest.fixture
 def rep(db):
     return EmployeeFactory(role="rep", compliant=True)
 

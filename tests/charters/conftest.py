@@ -1,16 +1,11 @@
-"""The seeded charters, restored when a transactional test elsewhere flushed the tables."""
-
-import importlib
+"""Every charters test starts with the four charters in force."""
 
 import pytest
-from django.apps import apps
-
-seed = importlib.import_module("charters.migrations.0002_seed_charters")
 
 
 @pytest.fixture(autouse=True)
-def charters(db):
-    seed.create_charters(apps, None)
+def charters(charters_in_force):
+    return charters_in_force
 
 
 @pytest.fixture
