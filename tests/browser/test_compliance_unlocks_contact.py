@@ -34,7 +34,9 @@ def test_acknowledging_the_charters_unlocks_the_contact_panel(
     page.goto(f"{live_server.url}/prospects/{prospect.pk}/")
     page.select_option("#id_channel", "email")
     type_message(page, "Bonjour, au sujet de votre projet de CRM chez Lambert SA.")
-    expect(page.locator("#gate-decision .verdict")).to_have_attribute("data-decision", "deny")
+    expect(page.locator("#gate-decision .verdict")).to_have_attribute(
+        "data-decision", "deny", timeout=15000
+    )
     expect(page.locator('#gate-decision [data-code="charter_missing"]')).to_be_visible()
     screenshot(page, "compliance-contact-locked")
 
@@ -48,5 +50,7 @@ def test_acknowledging_the_charters_unlocks_the_contact_panel(
     page.goto(f"{live_server.url}/prospects/{prospect.pk}/")
     page.select_option("#id_channel", "email")
     type_message(page, "Bonjour, au sujet de votre projet de CRM chez Lambert SA.")
-    expect(page.locator("#gate-decision .verdict")).to_have_attribute("data-decision", "allow")
+    expect(page.locator("#gate-decision .verdict")).to_have_attribute(
+        "data-decision", "allow", timeout=15000
+    )
     screenshot(page, "compliance-contact-unlocked")

@@ -11,8 +11,16 @@ from tests.factories import EmployeeFactory
 pytestmark = pytest.mark.browser
 
 
+def htmx_settled(page) -> None:
+    """Wait until htmx has swapped and wired the new panel, as a person waits for the page."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def type_message(page, text: str) -> None:
     """Key by key, as a person types: the live check listens to the keystrokes."""
+    htmx_settled(page)
     box = page.locator("#id_content")
     box.fill("")
     box.press_sequentially(text, delay=5)
@@ -38,7 +46,7 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
     page.select_option("#id_channel", "social_message")
     type_message(page, "Bonjour Camille, je vous écris au sujet de votre projet.")
     decision = page.locator("#gate-decision")
-    expect(decision.locator(".verdict")).to_have_attribute("data-decision", "deny")
+    expect(decision.locator(".verdict")).to_have_attribute("data-decision", "deny", timeout=15000)
     expect(decision.locator('[data-code="no_opt_in"]')).to_contain_text("Record an opt-in")
     screenshot(page, "contact-denied")
 
@@ -53,7 +61,9 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
 
     page.select_option("#id_channel", "social_message")
     type_message(page, "Bonjour Camille, voici notre offre comme convenu.")
-    expect(page.locator("#gate-decision .verdict")).to_have_attribute("data-decision", "allow")
+    expect(page.locator("#gate-decision .verdict")).to_have_attribute(
+        "data-decision", "allow", timeout=15000
+    )
     screenshot(page, "contact-allowed")
 
     page.get_by_role("button", name="Log this outreach").click()
