@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import events
 from charters import selectors
@@ -23,7 +24,7 @@ def charter_acknowledge(
     current = selectors.current_versions().filter(charter_id=version.charter_id).first()
     if current is None or current.pk != version.pk:
         raise ValidationError(
-            {"version": "this version is not the current one; acknowledge the current version"},
+            {"version": _("this version is not the current one; acknowledge the current version")},
             code="superseded",
         )
     existing = Acknowledgement.objects.filter(employee=employee, version=version).first()
@@ -49,7 +50,9 @@ def training_record(
     if valid_until is None:
         valid_until = completed_at + datetime.timedelta(days=settings.TRAINING_VALIDITY_DAYS)
     if valid_until < completed_at:
-        raise ValidationError({"valid_until": "the validity cannot end before the completion date"})
+        raise ValidationError(
+            {"valid_until": _("the validity cannot end before the completion date")}
+        )
     training = Training(
         employee=employee,
         completed_at=completed_at,

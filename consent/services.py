@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import events
 from consent import gate
@@ -48,7 +49,7 @@ def consent_record(
 ) -> ConsentEvent:
     if action == ConsentAction.GRANT and evidence in NOT_CONSENT:
         raise InvalidConsentEvidence(
-            {"evidence": "a like, a follow or an accepted connection is not consent"},
+            {"evidence": _("a like, a follow or an accepted connection is not consent")},
             code="invalid_consent_evidence",
         )
     event = ConsentEvent(
@@ -214,7 +215,7 @@ def prospect_object(*, actor, prospect) -> list[Opposition]:
     for identifier_type in ("email", "phone", "profile_url"):
         value = getattr(prospect, identifier_type)
         if value:
-            opposition, _ = opposition_register(
+            opposition, _created = opposition_register(
                 actor=actor,
                 identifier_type=identifier_type,
                 value=value,
@@ -247,7 +248,7 @@ def opposition_list_import(*, actor, lines) -> tuple[int, list[tuple[int, str]]]
         if not value:
             continue
         try:
-            _, created = opposition_register(
+            _opposition, created = opposition_register(
                 actor=actor,
                 identifier_type="phone",
                 value=value,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import events
@@ -168,12 +169,12 @@ def prospect_delete(*, actor, prospect: Prospect) -> None:
 def prospect_share(*, actor, prospect: Prospect, with_employee: Employee) -> None:
     """Let one colleague see this prospect (read only)."""
     if with_employee.pk == prospect.owner_id:
-        raise ValidationError({"with_employee": "the owner already sees this prospect"})
+        raise ValidationError({"with_employee": _("the owner already sees this prospect")})
     if with_employee.status != EmployeeStatus.ACTIVE or not with_employee.user.is_active:
-        raise ValidationError({"with_employee": "only active employees can be given access"})
+        raise ValidationError({"with_employee": _("only active employees can be given access")})
     if with_employee.role not in (Role.REP, Role.MANAGER):
         raise ValidationError(
-            {"with_employee": "prospects are shared with sales reps and managers only"}
+            {"with_employee": _("prospects are shared with sales reps and managers only")}
         )
     assign_perm(SHARE_PERMISSION, with_employee.user, prospect)
     events.record(
@@ -226,13 +227,18 @@ def _validate(prospect: Prospect, *, changed: set[str]) -> None:
         hire_date=prospect.owner.hire_date,
     ):
         errors.setdefault("provenance", []).append(
-            f"{prospect.provenance} contradicts the dates: collected on "
-            f"{timezone.localdate(prospect.collected_at)}, owner hired on "
-            f"{prospect.owner.hire_date}"
+            _(
+                "%(provenance)s contradicts the dates: collected on %(collected)s, owner hired on %(hired)s"
+            )
+            % {
+                "provenance": prospect.provenance,
+                "collected": timezone.localdate(prospect.collected_at),
+                "hired": prospect.owner.hire_date,
+            }
         )
     if prospect.contributed and prospect.provenance != Provenance.PRE_HIRE:
         errors.setdefault("contributed", []).append(
-            "only a contact from before the hire can be contributed to the company"
+            _("only a contact from before the hire can be contributed to the company")
         )
     if (
         "social_account" in changed
@@ -240,15 +246,17 @@ def _validate(prospect: Prospect, *, changed: set[str]) -> None:
         and prospect.social_account.employee_id != prospect.owner_id
     ):
         errors.setdefault("social_account", []).append(
-            "the social account must belong to the prospect's owner"
+            _("the social account must belong to the prospect's owner")
         )
     if prospect.profile_visibility_at_collection == Visibility.RESTRICTED and (
         prospect.lawful_basis in ("", LawfulBasis.LEGITIMATE_INTEREST)
     ):
         # RULES 24 (CNIL, KASPR 2024): the person chose to hide these details from prospectors.
         errors.setdefault("lawful_basis", []).append(
-            "the person restricted the visibility of their contact details: legitimate "
-            "interest cannot cover prospecting them; record consent or a contract"
+            _(
+                "the person restricted the visibility of their contact details: legitimate "
+                "interest cannot cover prospecting them; record consent or a contract"
+            )
         )
     try:
         prospect.full_clean(
@@ -338,14 +346,16 @@ def _provenance_of_edit(actor) -> str:
 def _check_owner(*, actor, owner: Employee, previous_owner: Employee | None) -> None:
     """Anyone may own what they add; a manager assigns within the team; the DPO and admins, anywhere."""
     if owner.status != EmployeeStatus.ACTIVE or owner.role == Role.HR:
-        raise ValidationError({"owner": "prospects belong to active employees outside HR"})
+        raise ValidationError({"owner": _("prospects belong to active employees outside HR")})
     role = role_of(actor)
     if role in _ALL_PROSPECTS_ROLES:
         return
     me = employee_of(actor)
     if me is None:
-        raise ValidationError({"owner": "only employees can assign prospects"})
+        raise ValidationError({"owner": _("only employees can assign prospects")})
     adding_own = previous_owner is None and owner.pk == me.pk
     within_team = role == Role.MANAGER and (owner.pk == me.pk or owner.manager_id == me.pk)
     if not (adding_own or within_team):
-        raise ValidationError({"owner": "you can only assign prospects to the people you manage"})
+        raise ValidationError(
+            {"owner": _("you can only assign prospects to the people you manage")}
+        )

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 IDENTIFIER_TYPES = ("email", "phone", "profile_url")
 DEFAULT_PHONE_REGION = "FR"
@@ -25,7 +26,7 @@ def normalise_email(value: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValueError("not a valid e-mail address") from None
+        raise ValueError(_("not a valid e-mail address")) from None
     return email
 
 
@@ -34,22 +35,22 @@ def normalise_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise ValueError("not a valid phone number") from None
+        raise ValueError(_("not a valid phone number")) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid phone number")
+        raise ValueError(_("not a valid phone number"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_profile_url(value: str) -> str:
     raw = (value or "").strip()
     if not raw:
-        raise ValueError("not a valid profile URL")
+        raise ValueError(_("not a valid profile URL"))
     if "://" not in raw:
         raw = "https://" + raw
     parts = urlsplit(raw)
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in {"http", "https"} or "." not in host:
-        raise ValueError("not a valid profile URL")
+        raise ValueError(_("not a valid profile URL"))
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix):
             host = host[len(prefix) :]
@@ -58,7 +59,7 @@ def normalise_profile_url(value: str) -> str:
             host = domain
     path = unquote(parts.path).rstrip("/").lower()
     if not path:
-        raise ValueError("a profile URL needs a path to the profile")
+        raise ValueError(_("a profile URL needs a path to the profile"))
     return f"https://{host}{path}"
 
 
