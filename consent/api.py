@@ -179,18 +179,16 @@ class OppositionListCreate(generics.ListAPIView):
 
     @extend_schema(
         request=OppositionInputSerializer,
-        responses={201: OppositionSerializer, 200: OppositionSerializer},
+        responses={201: OppositionSerializer},
     )
     def post(self, request):
         data = OppositionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        opposition, created = services.opposition_register(
+        # API.md: 201. Registering the same objection again is idempotent: same entry, same answer.
+        opposition, _created = services.opposition_register(
             actor=request.user, **data.validated_data
         )
-        return Response(
-            OppositionSerializer(opposition).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return Response(OppositionSerializer(opposition).data, status=status.HTTP_201_CREATED)
 
 
 class OppositionCheckInput(serializers.Serializer):

@@ -173,7 +173,8 @@ def test_an_objection_blocks_the_very_next_check_and_withdraws_consents(api_as, 
         {"identifier_type": "email", "value": "camille.martin@example.fr"},
         format="json",
     )
-    assert again.status_code == 200, "registering the same objection twice is idempotent"
+    assert again.status_code == 201
+    assert again.json()["id"] == registered.json()["id"], "the same objection twice is one entry"
     checked = client.post(
         "/api/oppositions/check/",
         {"identifier_type": "email", "value": "CAMILLE.MARTIN@example.fr"},
