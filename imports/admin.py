@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from imports.models import ImportJob
+from imports.models import JOB_REPORT_FIELDS, ImportJob
 
 
 @admin.register(ImportJob)
@@ -9,24 +9,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     list_display = ("id", "owner", "kind", "status", "total", "created", "created_at")
     list_filter = ("status", "kind")
-    fields = (
-        "id",
-        "owner",
-        "kind",
-        "status",
-        "total",
-        "processed",
-        "created",
-        "duplicates",
-        "opposed",
-        "rejected_count",
-        "rejected",
-        "by_provenance",
-        "error",
-        "created_at",
-        "started_at",
-        "finished_at",
-    )
+    fields = ("id", "owner", *JOB_REPORT_FIELDS)
     readonly_fields = fields
 
     def has_add_permission(self, request):

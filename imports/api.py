@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imports import selectors, services
-from imports.models import ImportJob
+from imports.models import JOB_REPORT_FIELDS, ImportJob
 
 # A Connections.csv of 30,000 connections is about 3 MB.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -46,23 +46,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = [
-            "id",
-            "kind",
-            "status",
-            "total",
-            "processed",
-            "created",
-            "duplicates",
-            "opposed",
-            "rejected_count",
-            "rejected",
-            "by_provenance",
-            "error",
-            "created_at",
-            "started_at",
-            "finished_at",
-        ]
+        fields = ["id", *JOB_REPORT_FIELDS]
         read_only_fields = fields
 
 

@@ -89,3 +89,22 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+# What a job tells about itself (admin, API): counts and times, never the file or row values.
+JOB_REPORT_FIELDS = (
+    "kind",
+    "status",
+    "total",
+    "processed",
+    "created",
+    "duplicates",
+    "opposed",
+    "rejected_count",
+    "rejected",
+    "by_provenance",
+    "error",
+    "created_at",
+    "started_at",
+    "finished_at",
+)
