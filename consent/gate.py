@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.holidays import is_french_public_holiday
 
 logger = logging.getLogger(__name__)
 
-RULES_VERSION = "2026.11-1"
+RULES_VERSION = "2026.11-2"
 PARIS = ZoneInfo("Europe/Paris")
 
 ELECTRONIC_CHANNELS = frozenset({"email", "sms", "social_message", "connection_request"})
@@ -48,13 +49,15 @@ class Facts:
     kind: str
     lawful_basis: str
     relates_to_profession: bool = True
+    processing_restricted: bool = False  # GDPR art. 18, set by a DSAR restriction request
     suppression_scopes: frozenset[str] = frozenset()
     consent: str | None = None  # latest event on this channel: "grant", "withdraw" or None
     existing_customer: bool = False
     analogous_products: bool = False
     contract_in_progress: bool = False
     employee_active: bool = True
-    charters_missing: tuple[str, ...] = ()
+    charters_missing: tuple[str, ...] = ()  # the kinds of the required charters not acknowledged
+    charters_missing_titles: tuple[tuple[str, str], ...] = ()  # their (English, French) titles
     training_required: bool = False
     training_valid_until: datetime.date | None = None
     work_days: str = "12345"
@@ -177,6 +180,15 @@ def _who_may_be_contacted(f: Facts, now: datetime.datetime) -> list[Reason]:
                 BLOCK,
                 _("This person objected to being contacted (suppression list)."),
                 _("An objection is final: do not contact them on this channel."),
+            )
+        )
+    if f.processing_restricted:
+        reasons.append(
+            _reason(
+                "processing_restricted",
+                BLOCK,
+                _("This person asked for the processing of their data to be restricted."),
+                _("While the restriction lasts (GDPR art. 18), do not contact them."),
             )
         )
     if f.consent == "withdraw":
@@ -319,7 +331,7 @@ def _who_may_contact(f: Facts, now: datetime.datetime) -> list[Reason]:
             _reason(
                 "charter_missing",
                 BLOCK,
-                _("A required charter has not been acknowledged in its current version."),
+                _charters_missing_message(f),
                 _("Read and acknowledge the charters on your compliance page."),
             )
         )
@@ -345,6 +357,19 @@ def _who_may_contact(f: Facts, now: datetime.datetime) -> list[Reason]:
             )
         )
     return reasons
+
+
+def _charters_missing_message(f: Facts) -> str:
+    """Names the missing charters, by their titles in the active language."""
+    french = (get_language() or "").startswith("fr")
+    titles = [fr if french else en for en, fr in f.charters_missing_titles] or list(
+        f.charters_missing
+    )
+    return ngettext(
+        "This required charter has not been acknowledged in its current version: %(titles)s.",
+        "These required charters have not been acknowledged in their current version: %(titles)s.",
+        len(titles),
+    ) % {"titles": ", ".join(titles)}
 
 
 def _terms(setting_name: str) -> list[str]:

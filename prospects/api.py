@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -52,6 +53,11 @@ class ProspectSerializer(serializers.ModelSerializer):
     # Only a contact coming from the prospect counts (RULES 18), hence the model's longer name.
     last_contact_at = serializers.DateTimeField(
         source="last_contact_from_prospect_at", allow_null=True, read_only=True
+    )
+    # Either may be unknown (""), which the schema must say for the answer to match it.
+    network = serializers.ChoiceField(choices=Network.choices, allow_blank=True, read_only=True)
+    lawful_basis = serializers.ChoiceField(
+        choices=LawfulBasis.choices, allow_blank=True, read_only=True
     )
 
     class Meta:
@@ -271,3 +277,72 @@ class ProspectHistory(APIView):
         prospect = selectors.prospect_get(user=request.user, pk=pk)
         entries = selectors.prospect_history(prospect=prospect)
         return Response(ValueHistorySerializer(entries, many=True).data)
+
+
+class ShareSerializer(serializers.Serializer):
+    employee = serializers.IntegerField(source="pk", read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class ShareInputSerializer(serializers.Serializer):
+    employee = serializers.IntegerField()
+
+
+def _shareable(request, pk) -> Prospect:
+    """404 out of scope; 403 for those who see the prospect but do not own it."""
+    prospect = selectors.prospect_get(user=request.user, pk=pk)
+    if not selectors.prospect_shareable_by(user=request.user, prospect=prospect):
+        raise PermissionDenied("only the prospect's owner shares it")
+    return prospect
+
+
+def _colleague(request) -> Employee:
+    data = ShareInputSerializer(data=request.data or request.query_params)
+    data.is_valid(raise_exception=True)
+    employee = (
+        Employee.objects.select_related("user").filter(pk=data.validated_data["employee"]).first()
+    )
+    if employee is None:
+        raise ApiValidationError({"employee": ["no such employee in the company"]})
+    return employee
+
+
+def _shares_body(prospect):
+    return ShareSerializer(selectors.prospect_shared_with(prospect=prospect), many=True).data
+
+
+class ProspectShares(APIView):
+    """Who else sees the prospect (read only): the owner lists, adds and removes colleagues."""
+
+    permission_classes = [IsAuthenticated, role_required(Role.REP, Role.MANAGER)]
+
+    @extend_schema(
+        responses={200: ShareSerializer(many=True), 403: ErrorSerializer, 404: NOT_FOUND}
+    )
+    def get(self, request, pk):
+        return Response(_shares_body(_shareable(request, pk)))
+
+    @extend_schema(
+        request=ShareInputSerializer,
+        responses={201: ShareSerializer, 400: INVALID, 403: ErrorSerializer, 404: NOT_FOUND},
+    )
+    def post(self, request, pk):
+        prospect = _shareable(request, pk)
+        employee = _colleague(request)
+        try:
+            services.prospect_share(actor=request.user, prospect=prospect, with_employee=employee)
+        except DjangoValidationError as exc:
+            messages = getattr(exc, "message_dict", {}).get("with_employee") or exc.messages
+            raise ApiValidationError({"employee": messages}) from None
+        return Response(ShareSerializer(employee).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ShareInputSerializer,
+        parameters=[OpenApiParameter("employee", int, required=False)],
+        responses={204: None, 400: INVALID, 403: ErrorSerializer, 404: NOT_FOUND},
+    )
+    def delete(self, request, pk):
+        prospect = _shareable(request, pk)
+        employee = _colleague(request)
+        services.prospect_unshare(actor=request.user, prospect=prospect, with_employee=employee)
+        return Response(status=status.HTTP_204_NO_CONTENT)

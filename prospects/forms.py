@@ -142,3 +142,18 @@ class ProspectForm(forms.Form):
             data["source"] = data["source"] or "manual"
             return data
         return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class ShareForm(forms.Form):
+    """The owner gives one active sales colleague read access to a prospect."""
+
+    employee = forms.ModelChoiceField(
+        label=_("Colleague"),
+        queryset=None,
+        help_text=_("They will see this prospect and its history, without changing it."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = candidates
+        self.fields["employee"].label_from_instance = lambda employee: employee.username

@@ -76,6 +76,10 @@ class Prospect(models.Model):
     retention_until = models.DateField(null=True, blank=True)
     notice_due_at = models.DateTimeField(null=True, blank=True)
     notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # GDPR art. 18: set when a DSAR restriction request is accepted; the gate blocks outreach.
+    processing_restricted_at = models.DateTimeField(
+        _("processing restricted at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

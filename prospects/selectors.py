@@ -15,13 +15,51 @@ _ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
 _SALES_ROLES = (Role.REP, Role.MANAGER)
 
 
+class VisibleProspects(QuerySet):
+    """``prospects_visible_to``'s queryset: its filter is built when the query is first needed.
+
+    The outreach gate does not need it: it runs its own query, compiled once per
+    visibility shape, with the viewer's ids bound in (``consent.facts``), and reads
+    ``gate_viewer`` instead. Building the filter through the ORM costs more than the
+    gate's whole query, so it is not built for it. Clones are plain, built querysets.
+    """
+
+    gate_viewer = None
+    _build = None
+
+    @property
+    def query(self):
+        if self._build is not None:
+            build, self._build = self._build, None
+            self._query = build().query
+        return super().query
+
+    @query.setter
+    def query(self, value):
+        self._build = None
+        QuerySet.query.fset(self, value)
+
+
+def visibility_shape(user) -> str | None:
+    """Which visibility rule applies to ``user``: "all", "rep", "manager", or None (nothing)."""
+    role = role_of(user)
+    if role in _ALL_PROSPECTS_ROLES:
+        return "all"
+    if role in _SALES_ROLES and employee_of(user) is not None:
+        return role
+    return None
+
+
 def prospects_visible_to(user) -> QuerySet[Prospect]:
     """Reps see their own and those shared with them; managers add their team's; DPO and admins all.
 
     One round trip, with the shares and the team as subqueries: the right shape for reading
     one prospect by id (the gate, detail pages). Lists use ``prospects_listed_for``.
     """
-    return _visible(user, listing=False)
+    prospects = VisibleProspects(model=Prospect)
+    prospects._build = lambda: _visible(user, listing=False)
+    prospects.gate_viewer = user
+    return prospects
 
 
 def prospects_listed_for(user) -> QuerySet[Prospect]:
@@ -123,3 +161,38 @@ def _text_condition(q: str) -> Q:
     for word in words:
         name_condition &= Q(name_tokens__contains=rules.name_token(word))
     return condition | name_condition
+
+
+def prospect_shared_with(*, prospect: Prospect) -> QuerySet:
+    """The colleagues this prospect is shared with (read access), by username."""
+    from people.models import Employee
+
+    shares = ProspectUserObjectPermission.objects.filter(
+        content_object=prospect, permission__codename="view_prospect"
+    )
+    return (
+        Employee.objects.filter(user_id__in=shares.values("user_id"))
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def prospect_share_candidates(*, prospect: Prospect) -> QuerySet:
+    """Active sales colleagues the owner may still share this prospect with."""
+    from people.models import Employee, EmployeeStatus
+
+    return (
+        Employee.objects.filter(
+            role__in=_SALES_ROLES, status=EmployeeStatus.ACTIVE, user__is_active=True
+        )
+        .exclude(pk=prospect.owner_id)
+        .exclude(pk__in=prospect_shared_with(prospect=prospect).values("pk"))
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def prospect_shareable_by(*, user, prospect: Prospect) -> bool:
+    """Only the owner shares a prospect (a share is their decision, RULES: visibility)."""
+    me = employee_of(user)
+    return me is not None and prospect.owner_id == me.pk

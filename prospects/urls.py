@@ -16,4 +16,10 @@ urlpatterns = [
     path("prospects/<uuid:pk>/", views.prospect_detail, name="prospect"),
     path("prospects/<uuid:pk>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:pk>/delete/", views.prospect_delete, name="prospect-delete"),
+    path("prospects/<uuid:pk>/shares/", views.prospect_share, name="prospect-share"),
+    path(
+        "prospects/<uuid:pk>/shares/<int:employee_id>/remove/",
+        views.prospect_unshare,
+        name="prospect-unshare",
+    ),
 ]

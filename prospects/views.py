@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from people.models import Employee, Role
 from people.selectors import employee_of, has_role, role_of
 from prospects import rules, selectors, services
-from prospects.forms import ProspectFilterForm, ProspectForm
+from prospects.forms import ProspectFilterForm, ProspectForm, ShareForm
 from prospects.models import Prospect
 
 PAGE_SIZE = 25
@@ -149,6 +149,14 @@ def _form_page(request, form: ProspectForm, *, prospect):
 @login_required
 def prospect_detail(request, pk):
     prospect = _viewable(request, pk)
+    return render(
+        request,
+        "prospects/detail.html",
+        {**_detail_context(request, prospect), **_sharing(request, prospect)},
+    )
+
+
+def _detail_context(request, prospect) -> dict:
     labels = {name: Prospect._meta.get_field(name).verbose_name for name in rules.VALUE_FIELDS}
     history = (
         selectors.prospect_history(prospect=prospect).select_related("recorded_by__user").reverse()
@@ -158,16 +166,80 @@ def prospect_detail(request, pk):
     except NoReverseMatch:
         # The consent panel is optional here: the page stands without it.
         contact_panel_url = None
+    return {
+        "prospect": prospect,
+        "timeline": [(labels.get(entry.field, entry.field), entry) for entry in history],
+        "can_edit": selectors.prospect_editable_by(user=request.user, prospect=prospect),
+        "contact_panel_url": contact_panel_url,
+    }
+
+
+def _sharing(request, prospect, form=None) -> dict:
+    """The owner's share list and form on the prospect page; nothing for anyone else."""
+    if not selectors.prospect_shareable_by(user=request.user, prospect=prospect):
+        return {"can_share": False}
+    candidates = selectors.prospect_share_candidates(prospect=prospect)
+    return {
+        "can_share": True,
+        "shares": list(selectors.prospect_shared_with(prospect=prospect)),
+        "share_form": form or ShareForm(candidates=candidates),
+    }
+
+
+def _shareable(request, pk) -> Prospect:
+    """404 out of scope, 403 for those who see the prospect without owning it."""
+    prospect = _viewable(request, pk)
+    if not selectors.prospect_shareable_by(user=request.user, prospect=prospect):
+        raise PermissionDenied
+    return prospect
+
+
+@login_required
+@require_http_methods(["POST"])
+def prospect_share(request, pk):
+    prospect = _shareable(request, pk)
+    form = ShareForm(
+        request.POST, candidates=selectors.prospect_share_candidates(prospect=prospect)
+    )
+    if form.is_valid():
+        colleague = form.cleaned_data["employee"]
+        try:
+            services.prospect_share(actor=request.user, prospect=prospect, with_employee=colleague)
+        except ValidationError as exc:
+            form.add_error("employee", exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s can now see this prospect.") % {"name": colleague.username},
+            )
+            return redirect(reverse("prospect", args=[prospect.pk]) + "#shares")
+    # The page again, with the form's errors.
     return render(
         request,
         "prospects/detail.html",
-        {
-            "prospect": prospect,
-            "timeline": [(labels.get(entry.field, entry.field), entry) for entry in history],
-            "can_edit": selectors.prospect_editable_by(user=request.user, prospect=prospect),
-            "contact_panel_url": contact_panel_url,
-        },
+        {**_detail_context(request, prospect), **_sharing(request, prospect, form)},
+        status=400,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prospect_unshare(request, pk, employee_id):
+    prospect = _shareable(request, pk)
+    colleague = next(
+        (e for e in selectors.prospect_shared_with(prospect=prospect) if e.pk == employee_id), None
+    )
+    if colleague is None:
+        messages.info(request, _("This colleague no longer has access to this prospect."))
+        return redirect(reverse("prospect", args=[prospect.pk]) + "#shares")
+    if request.method == "POST":
+        services.prospect_unshare(actor=request.user, prospect=prospect, with_employee=colleague)
+        messages.success(
+            request,
+            _("%(name)s no longer sees this prospect.") % {"name": colleague.username},
+        )
+        return redirect(reverse("prospect", args=[prospect.pk]) + "#shares")
+    return render(request, "prospects/unshare.html", {"prospect": prospect, "colleague": colleague})
 
 
 @login_required

@@ -52,6 +52,19 @@ CASES = [
     ("opposition other channel only", with_(suppression_scopes=frozenset({"sms"})), "allow", []),
     # Rule 2: withdrawal wins.
     ("consent withdrawn b2b", with_(consent="withdraw"), "deny", ["consent_withdrawn"]),
+    # Art. 18: a restriction of processing (DSAR) blocks every channel, whatever the consent.
+    (
+        "processing restricted",
+        with_(processing_restricted=True, consent="grant"),
+        "deny",
+        ["processing_restricted"],
+    ),
+    (
+        "processing restricted phone b2b",
+        with_(processing_restricted=True, channel="phone", content=""),
+        "deny",
+        ["processing_restricted"],
+    ),
     # Rule 3: b2c electronic needs opt-in; soft opt-in exception.
     ("b2c email without opt-in", with_(kind="b2c"), "deny", ["no_opt_in"]),
     ("b2c email with opt-in", with_(kind="b2c", consent="grant"), "allow", []),
