@@ -5,10 +5,11 @@ erasure, so the list stores the blind index of the identifier, never the
 identifier itself, and may name people who are not (or no longer) prospects.
 """
 
+import contextlib
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.fields import EncryptedTextField
@@ -91,12 +92,52 @@ class AppendOnlyError(Exception):
     """Consent events are evidence: they are never changed or removed through the app."""
 
 
+# The one way round the append-only rule: a data-subject erasure (GDPR art. 17). It is a
+# transaction-local PostgreSQL setting that the trigger of migration 0005 checks, so it ends
+# with the transaction and a forgotten reset cannot leak into the next request.
+ERASURE_SETTING = "socialcrm.erasure"
+
+
+def _erasure_setting() -> str:
+    if connection.vendor != "postgresql":
+        return getattr(connection, "_socialcrm_erasure", "")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", [ERASURE_SETTING])
+        return cursor.fetchone()[0] or ""
+
+
+def _set_erasure(value: str) -> None:
+    if connection.vendor != "postgresql":
+        connection._socialcrm_erasure = value
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [ERASURE_SETTING, value])
+
+
+@contextlib.contextmanager
+def consent_erasure():
+    """Inside: consent events may be deleted (erasure only). Needs an open transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AppendOnlyError("an erasure runs inside a transaction")
+    _set_erasure("on")
+    try:
+        yield
+    finally:
+        _set_erasure("")
+
+
+def erasure_in_progress() -> bool:
+    return _erasure_setting() == "on"
+
+
 class ConsentEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("consent events are append-only")
 
     def delete(self):
-        raise AppendOnlyError("consent events are append-only")
+        if not erasure_in_progress():
+            raise AppendOnlyError("consent events are append-only")
+        return super().delete()
 
 
 class ConsentEvent(models.Model):
@@ -151,6 +192,38 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("consent events are append-only")
+
+
+def _allow_cascade_from_prospect(sender, instance, **kwargs):
+    # Deleting a prospect takes its consent events with it (the foreign key's CASCADE); the
+    # trigger lets a delete through while a prospect deletion is in progress, nothing else.
+    # One statement per prospect, an erasure's "on" left as it is.
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        _switch("CASE WHEN current_setting(%s, true) = 'on' THEN 'on' ELSE 'prospect' END")
+
+
+def _end_cascade_from_prospect(sender, instance, **kwargs):
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        _switch(
+            "CASE WHEN current_setting(%s, true) = 'prospect' THEN '' "
+            "ELSE coalesce(current_setting(%s, true), '') END"
+        )
+
+
+def _switch(expression: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT set_config(%s, {expression}, true)",
+            [ERASURE_SETTING] * (1 + expression.count("%s")),
+        )
+
+
+models.signals.pre_delete.connect(
+    _allow_cascade_from_prospect, sender="prospects.Prospect", dispatch_uid="consent_cascade_on"
+)
+models.signals.post_delete.connect(
+    _end_cascade_from_prospect, sender="prospects.Prospect", dispatch_uid="consent_cascade_off"
+)
 
 
 class Decision(models.TextChoices):

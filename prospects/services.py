@@ -23,7 +23,14 @@ from consent.selectors import opposed_scopes
 from people.models import Employee, EmployeeStatus, Role
 from people.selectors import employee_of, role_of
 from prospects import rules
-from prospects.models import LawfulBasis, Prospect, Provenance, ValueHistory, Visibility
+from prospects.models import (
+    LawfulBasis,
+    Prospect,
+    ProspectUserObjectPermission,
+    Provenance,
+    ValueHistory,
+    Visibility,
+)
 
 # GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
 SHARE_PERMISSION = "prospects.view_prospect"
@@ -98,13 +105,28 @@ def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prosp
 
 
 @transaction.atomic
-def prospect_update(*, actor, prospect: Prospect, data: Mapping[str, Any]) -> Prospect:
+def prospect_update(
+    *, actor, prospect: Prospect, data: Mapping[str, Any], rectification: bool = False
+) -> Prospect:
     """Change the fields in ``data``; each new value is recorded with the provenance of this edit.
 
     The retention clock is not restarted (RULES 18: only contact coming from
     the prospect does that). A new owner keeps the record's provenance: it tells
-    how the data came in, not who holds it now.
+    how the data came in, not who holds it now. A prospect whose processing is
+    restricted (GDPR art. 18) cannot be edited, except by the rectification its
+    owner asked for (``rectification=True``, from a data-subject request).
     """
+    if prospect.processing_restricted_at is not None and not rectification:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "processing of this person's data is restricted at their request: "
+                        "it cannot be edited"
+                    )
+                ]
+            }
+        )
     before = {field: _current(prospect, field) for field in (*WRITABLE_FIELDS, "owner")}
     new_owner = data.get("owner")
     if new_owner is not None and new_owner.pk != prospect.owner_id:
@@ -125,6 +147,8 @@ def prospect_update(*, actor, prospect: Prospect, data: Mapping[str, Any]) -> Pr
         if derived != prospect.provenance:
             prospect.provenance = derived
             changed.add("provenance")
+    if "contributed" in changed:
+        _check_contribution(actor=actor, prospect=prospect)
     _validate(prospect, changed=changed)
     indexes = _index_identifiers(prospect, [f for f in rules.IDENTIFIER_FIELDS if f in changed])
     _check_suppression_and_duplicates(prospect, indexes)
@@ -159,6 +183,21 @@ def prospect_update(*, actor, prospect: Prospect, data: Mapping[str, Any]) -> Pr
 
 
 @transaction.atomic
+def prospect_restrict(*, actor, prospect: Prospect) -> Prospect:
+    """GDPR art. 18: mark the prospect's processing restricted (no outreach, no edits). Idempotent."""
+    if prospect.processing_restricted_at is None:
+        prospect.processing_restricted_at = timezone.now()
+        prospect.save(update_fields=["processing_restricted_at", "updated_at"])
+        events.record(
+            actor=actor,
+            action="prospect.restricted",
+            obj=prospect,
+            fields=["processing_restricted_at"],
+        )
+    return prospect
+
+
+@transaction.atomic
 def prospect_delete(*, actor, prospect: Prospect) -> None:
     """Delete the prospect with its value history and shares."""
     events.deleted(actor=actor, obj=prospect)
@@ -188,6 +227,30 @@ def prospect_unshare(*, actor, prospect: Prospect, with_employee: Employee) -> N
     events.record(
         actor=actor, action="prospect.unshared", obj=prospect, fields=[f"with:{with_employee.pk}"]
     )
+
+
+@transaction.atomic
+def prospects_transfer(*, actor, from_owner: Employee, to_owner: Employee, prospects) -> int:
+    """Give ``from_owner``'s prospects among the queryset ``prospects`` to ``to_owner``.
+
+    One conditional UPDATE (``… WHERE owner = from_owner AND <prospects>``), so a batch
+    run twice moves nothing the second time; returns how many moved. Shares to
+    colleagues go along with the record; a share the new owner had on it is now
+    redundant and is removed.
+    """
+    still_theirs = prospects.filter(owner=from_owner)
+    ProspectUserObjectPermission.objects.filter(
+        user_id=to_owner.user_id, content_object_id__in=still_theirs.values("id")
+    ).delete()
+    moved = still_theirs.update(owner=to_owner, updated_at=timezone.now())
+    if moved:
+        events.record(
+            actor=actor,
+            action="prospects.transferred",
+            obj=to_owner,
+            fields=[f"from:{from_owner.pk}", f"count:{moved}"],
+        )
+    return moved
 
 
 def _earliest(current, candidate):
@@ -333,6 +396,22 @@ def _record_history(
         )
         for field in fields
     )
+
+
+def _check_contribution(*, actor, prospect: Prospect) -> None:
+    """The contribution agreement is the owner's decision, and it holds still once they leave.
+
+    Offboarding hands contributed contacts to the successor and returns the
+    others (PRODUCT §2), so neither a manager nor a departing rep may change it.
+    """
+    if prospect.owner.user_id != actor.pk:
+        raise ValidationError(
+            {"contributed": [_("only the owner decides to contribute their pre-hire contact")]}
+        )
+    if prospect.owner.status != EmployeeStatus.ACTIVE:
+        raise ValidationError(
+            {"contributed": [_("contributions are final once the owner's departure has started")]}
+        )
 
 
 def _provenance_of_edit(actor) -> str:

@@ -1,0 +1,373 @@
+"""The access / portability bundle (GDPR art. 15 and 20): built, sealed on disk, served, purged.
+
+The files live under ``DSAR_EXPORT_DIR`` (outside the web root), encrypted with
+the field-encryption keyring and bound to their export id, for
+``DSAR_EXPORT_DAYS``; a daily task deletes them afterwards.
+"""
+
+import base64
+import csv
+import io
+import json
+import os
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit import events
+from dsar import rules
+from dsar.models import DataSubjectRequest, DsarExport, ExportFormat
+from socialcrm.lib import crypto
+
+
+def _dir() -> Path:
+    path = Path(settings.DSAR_EXPORT_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _aad(export: DsarExport) -> bytes:
+    return f"dsar_export|{export.pk}".encode()
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export_document(dsar: DataSubjectRequest) -> dict:
+    """Everything the CRM holds about the person, with where it came from (art. 15(1)(g))."""
+    from dsar.selectors import dsar_matches
+
+    matches = dsar_matches(dsar)
+    consents_by_prospect, outreach_by_prospect = {}, {}
+    for event in matches.consent_events:
+        consents_by_prospect.setdefault(event.prospect_id, []).append(event)
+    for attempt in matches.outreach:
+        outreach_by_prospect.setdefault(attempt.prospect_id, []).append(attempt)
+    from prospects.models import ValueHistory
+
+    history_by_prospect = {}
+    for entry in ValueHistory.objects.filter(
+        prospect_id__in=[p.pk for p in matches.prospects]
+    ).select_related("recorded_by__user"):
+        history_by_prospect.setdefault(entry.prospect_id, []).append(entry)
+    jobs_by_owner = {}
+    for job in matches.import_jobs:
+        jobs_by_owner.setdefault(job.owner_id, []).append(job)
+
+    with translation.override(dsar.language):
+        records = [
+            _record(
+                prospect,
+                history=history_by_prospect.get(prospect.pk, []),
+                consents=consents_by_prospect.get(prospect.pk, []),
+                outreach=outreach_by_prospect.get(prospect.pk, []),
+                jobs=jobs_by_owner.get(prospect.owner_id, []),
+            )
+            for prospect in matches.prospects
+        ]
+        oppositions = [
+            {
+                "identifier_type": opposition.identifier_type,
+                "scope": opposition.scope,
+                "registered_at": _iso(opposition.created_at),
+                "statement": _("You objected to being contacted on %(date)s (%(scope)s).")
+                % {
+                    "date": date_format(timezone.localtime(opposition.created_at), "DATE_FORMAT"),
+                    "scope": opposition.get_scope_display(),
+                },
+            }
+            for opposition in matches.oppositions
+        ]
+        return {
+            "format": "socialcrm-dsar-export/1",
+            "generated_at": _iso(timezone.now()),
+            "controller": {
+                "name": settings.COMPANY_NAME,
+                "contact": settings.DEFAULT_FROM_EMAIL,
+            },
+            "request": {
+                "id": str(dsar.pk),
+                "type": dsar.type,
+                "received_at": _iso(dsar.received_at),
+                "due_at": _iso(dsar.due_at),
+            },
+            "identifiers": {
+                "email": dsar.email,
+                "phone": dsar.phone,
+                "profile_url": dsar.profile_url,
+            },
+            "records": records,
+            "oppositions": oppositions,
+            "purposes": [str(purpose) for purpose in rules.PURPOSES],
+            "lawful_bases": sorted({r["lawful_basis"] for r in records if r["lawful_basis"]}),
+            "retention": str(rules.RETENTION_STATEMENT)
+            % {
+                "years": settings.PROSPECT_RETENTION_DAYS // 365,
+                "evidence_years": settings.EVIDENCE_RETENTION_DAYS // 365,
+            },
+            "recipients": [str(recipient) for recipient in rules.RECIPIENTS],
+            "rights": str(rules.RIGHTS_STATEMENT),
+        }
+
+
+def _who(employee):
+    return employee.username if employee is not None else None
+
+
+def _record(prospect, *, history, consents, outreach, jobs) -> dict:
+    account = prospect.social_account
+    imported_by = [
+        {"import": str(job.pk), "kind": job.kind, "created_at": _iso(job.created_at)}
+        for job in jobs
+        if prospect.source == "linkedin_import"
+    ]
+    return {
+        "id": str(prospect.pk),
+        "values": {field: getattr(prospect, field) for field in rules.EXPORTED_VALUES},
+        "kind": prospect.kind,
+        "provenance": prospect.provenance,
+        "source": prospect.source,
+        "collected_at": _iso(prospect.collected_at),
+        "lawful_basis": prospect.lawful_basis,
+        "retention_until": _iso(prospect.retention_until),
+        "processing_restricted_at": _iso(getattr(prospect, "processing_restricted_at", None)),
+        "origin": {
+            "network": prospect.network,
+            "employee": _who(prospect.owner),
+            "social_account": {"network": account.network, "handle": account.handle}
+            if account
+            else None,
+            "imports": imported_by,
+        },
+        "history": [
+            {
+                "field": entry.field,
+                "provenance": entry.provenance,
+                "source": entry.source,
+                "recorded_at": _iso(entry.recorded_at),
+                "recorded_by": _who(entry.recorded_by),
+            }
+            for entry in history
+        ],
+        "consents": [
+            {
+                "channel": event.channel,
+                "action": event.action,
+                "purpose": event.purpose,
+                "evidence": event.evidence,
+                "proof": event.proof,
+                "wording_shown": event.wording_shown,
+                "occurred_at": _iso(event.occurred_at),
+                "recorded_at": _iso(event.recorded_at),
+                "captured_by": _who(event.captured_by),
+            }
+            for event in consents
+        ],
+        "outreach": [
+            {
+                "channel": attempt.channel,
+                "decision": attempt.decision,
+                "content": attempt.final_content or attempt.content,
+                "sent_at": _iso(attempt.created_at),
+                "replied_at": _iso(attempt.replied_at),
+                "employee": _who(attempt.employee),
+                "social_account": {
+                    "network": attempt.social_account.network,
+                    "handle": attempt.social_account.handle,
+                }
+                if attempt.social_account
+                else None,
+            }
+            for attempt in outreach
+        ],
+    }
+
+
+def _zip_of(document: dict) -> bytes:
+    """The same document as CSV files (one per kind of record) plus the JSON, zipped."""
+    tables = {
+        "records.csv": (
+            [
+                "id",
+                *rules.EXPORTED_VALUES,
+                "provenance",
+                "source",
+                "network",
+                "employee",
+                "social_account",
+                "collected_at",
+                "lawful_basis",
+                "retention_until",
+            ],
+            [
+                [
+                    r["id"],
+                    *(r["values"][f] for f in rules.EXPORTED_VALUES),
+                    r["provenance"],
+                    r["source"],
+                    r["origin"]["network"],
+                    r["origin"]["employee"],
+                    (r["origin"]["social_account"] or {}).get("handle"),
+                    r["collected_at"],
+                    r["lawful_basis"],
+                    r["retention_until"],
+                ]
+                for r in document["records"]
+            ],
+        ),
+        "history.csv": (
+            ["record", "field", "provenance", "source", "recorded_at", "recorded_by"],
+            [
+                [
+                    r["id"],
+                    *(
+                        h[k]
+                        for k in ("field", "provenance", "source", "recorded_at", "recorded_by")
+                    ),
+                ]
+                for r in document["records"]
+                for h in r["history"]
+            ],
+        ),
+        "consents.csv": (
+            [
+                "record",
+                "channel",
+                "action",
+                "purpose",
+                "evidence",
+                "proof",
+                "wording_shown",
+                "occurred_at",
+            ],
+            [
+                [
+                    r["id"],
+                    *(
+                        c[k]
+                        for k in (
+                            "channel",
+                            "action",
+                            "purpose",
+                            "evidence",
+                            "proof",
+                            "wording_shown",
+                            "occurred_at",
+                        )
+                    ),
+                ]
+                for r in document["records"]
+                for c in r["consents"]
+            ],
+        ),
+        "outreach.csv": (
+            ["record", "channel", "decision", "content", "sent_at", "employee"],
+            [
+                [
+                    r["id"],
+                    *(o[k] for k in ("channel", "decision", "content", "sent_at", "employee")),
+                ]
+                for r in document["records"]
+                for o in r["outreach"]
+            ],
+        ),
+        "oppositions.csv": (
+            ["identifier_type", "scope", "registered_at", "statement"],
+            [
+                [o[k] for k in ("identifier_type", "scope", "registered_at", "statement")]
+                for o in document["oppositions"]
+            ],
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export.json", json.dumps(document, ensure_ascii=False, indent=2))
+        for name, (header, rows) in tables.items():
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(header)
+            writer.writerows(rows)
+            archive.writestr(name, text.getvalue())
+    return buffer.getvalue()
+
+
+def _write(export: DsarExport, payload: bytes) -> None:
+    sealed = crypto.seal(base64.b64encode(payload).decode("ascii"), aad=_aad(export))
+    path = _dir() / export.file_name
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(sealed)
+    os.replace(tmp, path)
+
+
+def export_build(*, dsar: DataSubjectRequest) -> dict:
+    """Build the JSON and the ZIP variants (replacing older ones of this request)."""
+    document = export_document(dsar)
+    json_bytes = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    payloads = {ExportFormat.JSON: json_bytes, ExportFormat.ZIP: _zip_of(document)}
+    expires_at = timezone.now() + timedelta(days=settings.DSAR_EXPORT_DAYS)
+    with transaction.atomic():
+        export_delete_files(requests=[dsar])
+        DsarExport.objects.filter(request=dsar).delete()
+        for fmt, payload in payloads.items():
+            export = DsarExport(request=dsar, format=fmt, expires_at=expires_at, size=len(payload))
+            export.file_name = f"{export.pk}.sealed"
+            _write(export, payload)
+            export.save()
+    return {
+        "export": {
+            "records": len(document["records"]),
+            "oppositions": len(document["oppositions"]),
+            "expires_at": _iso(expires_at),
+        }
+    }
+
+
+def export_read(*, actor, export: DsarExport) -> bytes:
+    """The export's bytes; each download is audited."""
+    path = _dir() / export.file_name
+    payload = base64.b64decode(crypto.unseal(path.read_text(), aad=_aad(export)))
+    with transaction.atomic():
+        DsarExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
+        events.record(
+            actor=actor, action="dsar.export_downloaded", obj=export, fields=[export.format]
+        )
+    return payload
+
+
+def export_delete_files(*, requests) -> int:
+    """Delete the files of these requests' exports (rows kept, marked deleted); how many."""
+    live = DsarExport.objects.filter(request__in=requests, deleted_at__isnull=True)
+    count = 0
+    for export in live:
+        try:
+            (_dir() / export.file_name).unlink()
+        except FileNotFoundError:
+            pass
+        count += 1
+    live.update(deleted_at=timezone.now())
+    return count
+
+
+def export_purge_expired(*, now=None) -> int:
+    """Daily: delete the files of exports past their availability."""
+    now = now or timezone.now()
+    expired = DsarExport.objects.filter(deleted_at__isnull=True, expires_at__lte=now)
+    count = 0
+    for export in expired:
+        try:
+            (_dir() / export.file_name).unlink()
+        except FileNotFoundError:
+            pass
+        count += 1
+    expired.update(deleted_at=now)
+    return count

@@ -1,0 +1,218 @@
+"""Data-subject requests (GDPR art. 12-22): intake, deadline, verification, execution.
+
+The identifiers the person gave are personal data: encrypted, with a blind
+index next to each so the request can be matched against prospects, consent
+events, outreach, the suppression list and imports without decrypting them.
+After an erasure the request keeps only its accountability record (type,
+dates, outcome counts, blind indexes); the plaintext identifiers are wiped.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socialcrm.lib.fields import EncryptedTextField
+
+
+class RequestType(models.TextChoices):
+    ACCESS = "access", _("Access")
+    RECTIFICATION = "rectification", _("Rectification")
+    ERASURE = "erasure", _("Erasure")
+    OBJECTION = "objection", _("Objection")
+    PORTABILITY = "portability", _("Portability")
+    RESTRICTION = "restriction", _("Restriction of processing")
+
+
+class ReceivedVia(models.TextChoices):
+    PUBLIC_FORM = "public_form", _("Public form")
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post")
+    PHONE = "phone", _("Phone")
+    EMPLOYEE_ACCOUNT = "employee_account", _("An employee's personal social account")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFYING = "verifying", _("Verifying identity")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.VERIFYING, Status.IN_PROGRESS)
+
+
+class VerificationMethod(models.TextChoices):
+    EMAIL_LINK = "email_link", _("Link e-mailed to the person")
+    DPO_DECISION = "dpo_decision", _("DPO decision")
+
+
+class Execution(models.TextChoices):
+    NONE = "", _("Not started")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DataSubjectRequest(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(_("type"), max_length=16, choices=RequestType.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    full_name = EncryptedTextField(_("full name"), blank=True, default="")
+    email = EncryptedTextField(_("e-mail"), null=True, blank=True)
+    email_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    phone = EncryptedTextField(_("phone"), null=True, blank=True)
+    phone_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    profile_url = EncryptedTextField(_("profile URL"), null=True, blank=True)
+    profile_url_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    message = EncryptedTextField(_("message"), blank=True, default="")
+    # Rectification: the corrected values, as a JSON object (encrypted: they are personal data).
+    corrections = EncryptedTextField(_("corrections"), blank=True, default="")
+    language = models.CharField(max_length=8, default="en")
+
+    received_via = models.CharField(_("received via"), max_length=16, choices=ReceivedVia.choices)
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("due at"))
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+
+    verification_method = models.CharField(
+        max_length=16, choices=VerificationMethod.choices, blank=True
+    )
+    verification_sent_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_note = models.TextField(_("verification note"), blank=True)
+
+    # The employee who forwarded a request received on their personal account.
+    forwarded_by = models.ForeignKey(
+        "people.Employee",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forwarded_dsars",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    execution = models.CharField(max_length=16, choices=Execution.choices, blank=True, default="")
+    executed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # The accountability record: what was done, in counts and ids, never personal values.
+    outcome = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            # Deadline counts and the DPO's list (open first, by due date) read this index.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["received", "verifying", "in_progress"]),
+                name="dsar_open_due",
+            ),
+            models.Index(fields=["status", "due_at"], name="dsar_status_due"),
+            models.Index(fields=["forwarded_by", "-received_at"], name="dsar_forwarded"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email_index__isnull=False)
+                | Q(phone_index__isnull=False)
+                | Q(profile_url_index__isnull=False),
+                name="dsar_has_identifier",
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_months__lte=2), name="dsar_extension_at_most_two_months"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ExportFormat(models.TextChoices):
+    JSON = "json", "JSON"
+    ZIP = "zip", _("CSV files in a ZIP archive")
+
+
+class DsarExport(models.Model):
+    """The access/portability bundle, sealed on disk outside the web root for a limited time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.CASCADE, related_name="exports"
+    )
+    format = models.CharField(max_length=8, choices=ExportFormat.choices)
+    file_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "format"], name="dsar_export_one_per_format")
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"], condition=Q(deleted_at__isnull=True), name="dsar_export_live"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.format} export"
+
+
+class EmployeeAttestation(models.Model):
+    """After an erasure: an employee confirms they removed the person from their own accounts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.CASCADE, related_name="attestations"
+    )
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="dsar_attestations"
+    )
+    # Which of the employee's accounts held the person (network · handle).
+    accounts = models.JSONField(default=list, blank=True)
+    # Who to remove (name, profile URL): the employee cannot act without it. The one piece of
+    # the person kept after an erasure, and only until the employee confirms (then wiped).
+    person = EncryptedTextField(_("person to remove"), blank=True, default="")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "employee"], name="dsar_attestation_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["employee"],
+                condition=Q(confirmed_at__isnull=True),
+                name="dsar_attestation_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"attestation {self.employee_id}"

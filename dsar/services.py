@@ -1,0 +1,601 @@
+"""Writes on data-subject requests. Each is atomic and audited in the same transaction.
+
+Intake (public form, DPO, an employee forwarding what reached their personal
+account), the deadline and its one extension, identity verification (e-mailed
+signed link, or a DPO decision), rejection, and execution: a Celery job per
+request (``dsar.tasks.run_dsar``) that exports, erases, rectifies, restricts or
+records an objection.
+"""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit import events
+from consent.models import (
+    SCOPE_ALL,
+    ConsentEvent,
+    Opposition,
+    OppositionSource,
+    OutreachAttempt,
+    consent_erasure,
+)
+from dsar import rules
+from dsar.models import (
+    DataSubjectRequest,
+    EmployeeAttestation,
+    Execution,
+    ReceivedVia,
+    RequestType,
+    Status,
+    VerificationMethod,
+)
+from people.models import Role
+from people.selectors import employee_of, role_of
+from prospects import rules as prospect_rules
+from prospects.models import Prospect
+
+VERIFY_SALT = "dsar.verify"
+# Who is asked to remove the person from their own accounts after an erasure: those who had
+# them in their network or contacted them, and colleagues the record was shared with.
+ATTESTATION_REASONS = {"owner", "outreach", "shared"}
+# Corrections a rectification may carry: the prospect's own values.
+CORRECTABLE_FIELDS = prospect_rules.VALUE_FIELDS
+
+
+class DsarRefused(Exception):
+    """The request is in a state that does not allow this (HTTP 409), with a stable code."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def _indexes(identifiers: dict) -> dict[str, str]:
+    indexes, errors = prospect_rules.identifier_indexes(identifiers)
+    if errors:
+        raise ValidationError({field: [message] for field, message in errors.items()})
+    if not indexes:
+        raise ValidationError(
+            {"identifier": [_("give at least one of: e-mail, phone, profile URL")]}
+        )
+    return indexes
+
+
+def _clean_corrections(corrections) -> dict:
+    if not corrections:
+        return {}
+    if not isinstance(corrections, dict):
+        raise ValidationError({"corrections": [_("corrections are an object: field → value")]})
+    unknown = sorted(set(corrections) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise ValidationError(
+            {"corrections": [_("these fields cannot be corrected: %s") % ", ".join(unknown)]}
+        )
+    return {key: ("" if value is None else str(value)) for key, value in corrections.items()}
+
+
+@transaction.atomic
+def dsar_create(
+    *,
+    actor,
+    type: str,
+    received_via: str,
+    email: str | None = None,
+    phone: str | None = None,
+    profile_url: str | None = None,
+    full_name: str = "",
+    message: str = "",
+    received_at=None,
+    corrections=None,
+    language: str = "en",
+    verify_url_builder=None,
+) -> DataSubjectRequest:
+    """Record a request; the deadline counts from receipt (RULES 20).
+
+    ``public_form`` requests with an e-mail address get an e-mailed verification link
+    (``verify_url_builder`` turns a token into an absolute URL); the others wait for
+    the DPO's decision. An objection is put on the suppression
+    list at once (RULES 21), before the identity is checked: it only stops us.
+    """
+    identifiers = {
+        key: (value or "").strip() or None
+        for key, value in (("email", email), ("phone", phone), ("profile_url", profile_url))
+    }
+    indexes = _indexes(identifiers)
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"received_at": [_("the date of receipt cannot be in the future")]})
+    dsar = DataSubjectRequest(
+        type=type,
+        received_via=received_via,
+        received_at=received_at,
+        due_at=rules.due_at_for(received_at),
+        full_name=(full_name or "").strip(),
+        message=(message or "").strip(),
+        corrections=json.dumps(_clean_corrections(corrections)) if corrections else "",
+        language=(language or "en")[:8],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        forwarded_by=employee_of(actor) if received_via == ReceivedVia.EMPLOYEE_ACCOUNT else None,
+    )
+    for field, value in identifiers.items():
+        setattr(dsar, field, value)
+        setattr(dsar, f"{field}_index", indexes.get(field))
+    dsar.save()
+    events.created(actor=actor or "public", obj=dsar, fields=["type", "received_via"])
+    if type == RequestType.OBJECTION:
+        _register_suppression(actor=actor or "public", dsar=dsar)
+    if received_via == ReceivedVia.PUBLIC_FORM and dsar.email:
+        # Without an e-mail address (phone or profile only) the DPO verifies by other means.
+        _send_verification(dsar, verify_url_builder)
+    return dsar
+
+
+def verification_token(dsar: DataSubjectRequest) -> str:
+    return signing.dumps(str(dsar.pk), salt=VERIFY_SALT)
+
+
+def _send_verification(dsar: DataSubjectRequest, verify_url_builder) -> None:
+    token = verification_token(dsar)
+    url = verify_url_builder(token) if verify_url_builder else f"/privacy/request/verify/{token}/"
+    address = dsar.email
+    with translation.override(dsar.language):
+        subject = _("Confirm your request about your personal data")
+        body = _(
+            "We received a request about your personal data (%(type)s).\n\n"
+            "To confirm that it comes from you, open this link within %(days)s days:\n%(url)s\n\n"
+            "If you did not make this request, ignore this message."
+        ) % {"type": dsar.get_type_display(), "days": rules.VERIFY_LINK_DAYS, "url": url}
+
+    def send():
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+
+    transaction.on_commit(send)
+    dsar.status = Status.VERIFYING
+    dsar.verification_sent_at = timezone.now()
+    dsar.save(update_fields=["status", "verification_sent_at", "updated_at"])
+
+
+@transaction.atomic
+def dsar_verify_link(*, token: str) -> DataSubjectRequest:
+    """The person opened the e-mailed link: their identity (control of the address) is verified."""
+    try:
+        pk = signing.loads(token, salt=VERIFY_SALT, max_age=timedelta(days=rules.VERIFY_LINK_DAYS))
+    except signing.BadSignature:
+        raise ValidationError(_("this link is invalid or has expired")) from None
+    dsar = DataSubjectRequest.objects.select_for_update().filter(pk=pk).first()
+    if dsar is None:
+        raise ValidationError(_("this link is invalid or has expired"))
+    if dsar.verified_at is None and dsar.is_open:
+        _mark_verified(dsar, method=VerificationMethod.EMAIL_LINK, by=None, note="")
+        events.record(actor="public", action="dsar.verified", obj=dsar, fields=["email_link"])
+    return dsar
+
+
+@transaction.atomic
+def dsar_verify(*, actor, dsar: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+    """The DPO's decision that the requester is the person (with what was checked)."""
+    dsar = _locked(dsar)
+    _require_open(dsar)
+    if dsar.verified_at is None:
+        _mark_verified(dsar, method=VerificationMethod.DPO_DECISION, by=actor, note=note)
+        events.record(actor=actor, action="dsar.verified", obj=dsar, fields=["dpo_decision"])
+    return dsar
+
+
+def _mark_verified(dsar, *, method, by, note) -> None:
+    dsar.verified_at = timezone.now()
+    dsar.verification_method = method
+    dsar.verified_by = by if getattr(by, "is_authenticated", False) else None
+    dsar.verification_note = (note or "").strip()
+    if dsar.status in (Status.RECEIVED, Status.VERIFYING):
+        dsar.status = Status.IN_PROGRESS
+    dsar.save()
+
+
+@transaction.atomic
+def dsar_extend(*, actor, dsar: DataSubjectRequest, reason: str, months: int = 2):
+    """GDPR art. 12(3): once, by up to two months, with a reason, before the first deadline."""
+    dsar = _locked(dsar)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("give the reason for the extension")]})
+    if not 1 <= months <= rules.MAX_EXTENSION_MONTHS:
+        raise ValidationError({"months": [_("an extension is of one or two months")]})
+    if not dsar.is_open:
+        raise ValidationError(_("this request is closed"), code="closed")
+    if dsar.extended_at is not None:
+        raise ValidationError(_("this request was already extended once"), code="already_extended")
+    now = timezone.now()
+    if now >= dsar.due_at:
+        raise ValidationError(
+            _("the first deadline has passed: it can no longer be extended"),
+            code="deadline_passed",
+        )
+    dsar.extended_at = now
+    dsar.extension_months = months
+    dsar.extension_reason = reason
+    dsar.due_at = rules.due_at_for(dsar.received_at, extension_months=months)
+    dsar.save()
+    events.record(actor=actor, action="dsar.extended", obj=dsar, fields=["due_at"])
+    return dsar
+
+
+@transaction.atomic
+def dsar_reject(*, actor, dsar: DataSubjectRequest, reason: str) -> DataSubjectRequest:
+    """Refuse the request (manifestly unfounded, identity not established…), with the reason."""
+    dsar = _locked(dsar)
+    _require_open(dsar)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("give the reason for the rejection")]})
+    if dsar.execution in (Execution.QUEUED, Execution.RUNNING):
+        raise DsarRefused("executing", _("the request is being executed"))
+    dsar.status = Status.REJECTED
+    dsar.rejection_reason = reason
+    dsar.rejected_at = timezone.now()
+    dsar.save()
+    events.record(actor=actor, action="dsar.rejected", obj=dsar, fields=["status"])
+    return dsar
+
+
+@transaction.atomic
+def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSubjectRequest:
+    """Queue the job that carries out the request. Unverified → ``DsarRefused("not_verified")``.
+
+    Asking again while the job is queued or running changes nothing.
+    """
+    dsar = _locked(dsar)
+    if not dsar.is_open:
+        raise DsarRefused("closed", _("this request is closed"))
+    if dsar.verified_at is None:
+        raise DsarRefused("not_verified", _("the requester's identity has not been verified"))
+    if dsar.execution in (Execution.QUEUED, Execution.RUNNING):
+        return dsar
+    if dsar.type == RequestType.RECTIFICATION:
+        cleaned = _clean_corrections(corrections) or _stored_corrections(dsar)
+        if not cleaned:
+            raise ValidationError({"corrections": [_("give the corrected values")]})
+        dsar.corrections = json.dumps(cleaned)
+    dsar.execution = Execution.QUEUED
+    dsar.executed_at = timezone.now()
+    dsar.status = Status.IN_PROGRESS
+    dsar.outcome = {**dsar.outcome, "executed_by": getattr(actor, "pk", None)}
+    dsar.save()
+    events.record(actor=actor, action="dsar.executed", obj=dsar, fields=[dsar.type])
+    from dsar.tasks import run_dsar
+
+    pk = str(dsar.pk)
+    transaction.on_commit(lambda: run_dsar.delay(pk))
+    return dsar
+
+
+def _stored_corrections(dsar) -> dict:
+    return json.loads(dsar.corrections) if dsar.corrections else {}
+
+
+def _locked(dsar: DataSubjectRequest) -> DataSubjectRequest:
+    return DataSubjectRequest.objects.select_for_update().get(pk=dsar.pk)
+
+
+def _require_open(dsar: DataSubjectRequest) -> None:
+    if not dsar.is_open:
+        raise DsarRefused("closed", _("this request is closed"))
+
+
+# --- The job -------------------------------------------------------------------------------
+
+
+def dsar_claim(*, dsar_id) -> bool:
+    """Take a queued (or interrupted) execution; False when another worker has it or it is done."""
+    return bool(
+        DataSubjectRequest.objects.filter(
+            pk=dsar_id, execution__in=[Execution.QUEUED, Execution.RUNNING]
+        ).update(execution=Execution.RUNNING, updated_at=timezone.now())
+    )
+
+
+def dsar_run(*, dsar_id) -> None:
+    """Carry out a claimed request. Every branch is idempotent: a retry redoes nothing twice."""
+    if not dsar_claim(dsar_id=dsar_id):
+        return
+    dsar = DataSubjectRequest.objects.get(pk=dsar_id)
+    actor = _executor(dsar)
+    if dsar.type in (RequestType.ACCESS, RequestType.PORTABILITY):
+        from dsar.exports import export_build
+
+        outcome = export_build(dsar=dsar)
+    elif dsar.type == RequestType.ERASURE:
+        outcome = dsar_erase(actor=actor, dsar_id=dsar.pk)
+    elif dsar.type == RequestType.OBJECTION:
+        with transaction.atomic():
+            outcome = {"suppression": _register_suppression(actor=actor, dsar=dsar)}
+    elif dsar.type == RequestType.RECTIFICATION:
+        outcome = _rectify(actor=actor, dsar=dsar)
+    else:
+        outcome = _restrict(actor=actor, dsar=dsar)
+    _complete(dsar_id=dsar.pk, outcome=outcome)
+
+
+def dsar_fail(*, dsar_id, error: str) -> None:
+    DataSubjectRequest.objects.filter(pk=dsar_id, execution=Execution.RUNNING).update(
+        execution=Execution.FAILED, updated_at=timezone.now()
+    )
+
+
+def _executor(dsar):
+    from django.contrib.auth import get_user_model
+
+    pk = dsar.outcome.get("executed_by")
+    return get_user_model().objects.filter(pk=pk).first() if pk else None
+
+
+@transaction.atomic
+def _complete(*, dsar_id, outcome: dict) -> None:
+    dsar = DataSubjectRequest.objects.select_for_update().get(pk=dsar_id)
+    dsar.outcome = {**dsar.outcome, **outcome}
+    dsar.execution = Execution.DONE
+    dsar.status = Status.COMPLETED
+    dsar.completed_at = dsar.completed_at or timezone.now()
+    dsar.save()
+    events.record(actor="system", action="dsar.completed", obj=dsar, fields=[dsar.type])
+
+
+def _identifier_indexes(dsar) -> dict[str, str]:
+    from dsar.selectors import identifier_indexes_of
+
+    return identifier_indexes_of(dsar)
+
+
+def _register_suppression(*, actor, dsar) -> list[str]:
+    """A keyed-hash entry per identifier on the suppression list, all channels (idempotent).
+
+    Written from the blind indexes, so it works after the plaintext was wiped.
+    """
+    registered = []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for field, index in _identifier_indexes(dsar).items():
+        opposition, created = Opposition.objects.get_or_create(
+            identifier_type=field,
+            identifier_index=index,
+            scope=SCOPE_ALL,
+            defaults={"source": OppositionSource.DSAR, "created_by": user},
+        )
+        if created:
+            events.record(
+                actor=actor or "system",
+                action="opposition.registered",
+                obj=opposition,
+                fields=[field],
+            )
+        registered.append(field)
+    return registered
+
+
+def _rectify(*, actor, dsar) -> dict:
+    from dsar.selectors import matching_prospects
+    from prospects.services import prospect_update
+
+    corrections = _stored_corrections(dsar)
+    rectified = []
+    with transaction.atomic():
+        for prospect in matching_prospects(dsar).select_for_update():
+            # By the DPO (or the system): the corrected values are company data.
+            prospect_update(actor=actor, prospect=prospect, data=corrections, rectification=True)
+            events.record(
+                actor=actor or "system",
+                action="dsar.rectified",
+                obj=prospect,
+                fields=sorted(corrections),
+            )
+            rectified.append(str(prospect.pk))
+    return {"rectified": rectified, "fields": sorted(corrections)}
+
+
+def _restrict(*, actor, dsar) -> dict:
+    from dsar.selectors import matching_prospects
+    from prospects.services import prospect_restrict
+
+    restricted = []
+    with transaction.atomic():
+        for prospect in matching_prospects(dsar).select_for_update():
+            prospect_restrict(actor=actor or "system", prospect=prospect)
+            restricted.append(str(prospect.pk))
+    return {"restricted": restricted}
+
+
+@transaction.atomic
+def dsar_erase(*, actor, dsar_id) -> dict:
+    """GDPR art. 17: remove the person's data from every table, keep the proof and a suppression.
+
+    Idempotent: a second run finds nothing left to remove and changes nothing. What
+    stays: this request's accountability record (type, dates, outcome counts, the
+    identifiers' blind indexes) and the keyed-hash suppression entries, so the
+    person cannot be stored again (409 ``opposition``). Outreach records stay as
+    evidence of what was done (RULES 19) without their content or the prospect.
+    """
+    from dsar.exports import export_delete_files
+    from dsar.selectors import dsar_matches, related_requests
+
+    dsar = DataSubjectRequest.objects.select_for_update().get(pk=dsar_id)
+    matches = dsar_matches(dsar)
+    ids = [prospect.pk for prospect in matches.prospects]
+    suppression = _register_suppression(actor=actor or "system", dsar=dsar)
+
+    person = _person_label(dsar, matches.prospects)
+    for holder in matches.holders:
+        if not set(holder["reasons"]) & ATTESTATION_REASONS:
+            continue
+        accounts = [
+            f"{account.get_network_display()} · {account.handle}" for account in holder["accounts"]
+        ]
+        EmployeeAttestation.objects.get_or_create(
+            request=dsar,
+            employee=holder["employee"],
+            defaults={"accounts": accounts, "person": person},
+        )
+
+    wiped_outreach = 0
+    for attempt in OutreachAttempt.objects.filter(prospect_id__in=ids):
+        attempt.content = ""
+        attempt.final_content = ""
+        attempt.prospect = None
+        attempt.save(update_fields=["content", "final_content", "prospect"])
+        wiped_outreach += 1
+
+    # Before the prospects go: deals find theirs by the prospect's id.
+    elsewhere = _erase_in_other_apps(ids=ids, indexes=_identifier_indexes(dsar))
+
+    with consent_erasure():
+        consents, _detail = ConsentEvent.objects.filter(prospect_id__in=ids).delete()
+        for prospect in Prospect.objects.filter(pk__in=ids):
+            events.deleted(actor=actor or "system", obj=prospect)
+        Prospect.objects.filter(pk__in=ids).delete()
+
+    related = list(related_requests(dsar).select_for_update())
+    exports = export_delete_files(requests=related)
+    for request in related:
+        request.full_name = ""
+        request.email = None
+        request.phone = None
+        request.profile_url = None
+        request.message = ""
+        request.corrections = ""
+        request.verification_note = ""
+        request.save()
+
+    previous = dsar.outcome.get("erased", {})
+    erased = {
+        "prospects": previous.get("prospects", 0) + len(ids),
+        "consent_events": previous.get("consent_events", 0) + consents,
+        "outreach_contents": previous.get("outreach_contents", 0) + wiped_outreach,
+        "exports": previous.get("exports", 0) + exports,
+        "requests_wiped": len(related),
+        **elsewhere,
+    }
+    events.record(
+        actor=actor or "system",
+        action="dsar.erased",
+        obj=dsar,
+        fields=[f"{key}:{value}" for key, value in erased.items()],
+    )
+    return {
+        "erased": erased,
+        "suppression": suppression,
+        "attestations": EmployeeAttestation.objects.filter(request=dsar).count(),
+    }
+
+
+def _erase_in_other_apps(*, ids, indexes: dict[str, str]) -> dict[str, int]:
+    """Copies of the person that other apps keep after (or beside) the prospect record.
+
+    - offboarding: ``PurgedEvidence`` (keyed hashes of a purged pre-hire contact) and
+      ``ExportRow`` (a departing employee's export of their network);
+    - retention: ``ArchivedConsentEvent`` (consent evidence of a purged prospect);
+    - deals: the contract record stays (SET_NULL) but its free-text notes go.
+    Each is looked for only when its app is installed.
+    """
+    from django.apps import apps
+    from django.db.models import Q
+
+    counts: dict[str, int] = {}
+    refs = set(ids)
+    if apps.is_installed("offboarding"):
+        purged_evidence = apps.get_model("offboarding", "PurgedEvidence")
+        condition = Q(pk__in=[])
+        for field, index in indexes.items():
+            condition |= Q(**{f"{field}_index": index})
+        matching = purged_evidence.objects.filter(condition)
+        refs.update(matching.values_list("prospect_id", flat=True))
+        counts["purged_evidence"] = matching.delete()[0]
+        export_row = apps.get_model("offboarding", "ExportRow")
+        counts["offboarding_export_rows"] = export_row.objects.filter(
+            prospect_id__in=refs
+        ).delete()[0]
+    if apps.is_installed("retention"):
+        archived = apps.get_model("retention", "ArchivedConsentEvent")
+        counts["archived_consent_events"] = archived.objects.filter(prospect_ref__in=refs).delete()[
+            0
+        ]
+    if apps.is_installed("deals") and ids:
+        deal = apps.get_model("deals", "Deal")
+        counts["deal_notes"] = (
+            deal.objects.filter(prospect_id__in=ids).exclude(notes="").update(notes="")
+        )
+    return counts
+
+
+def _person_label(dsar, prospects) -> str:
+    """What an employee needs to find the person on their own accounts."""
+    parts = []
+    for prospect in prospects:
+        parts.extend(v for v in (prospect.full_name, prospect.profile_url, prospect.email) if v)
+    parts.extend(v for v in (dsar.full_name, dsar.profile_url, dsar.email) if v)
+    return " · ".join(dict.fromkeys(parts))
+
+
+@transaction.atomic
+def attestation_confirm(*, actor, attestation: EmployeeAttestation) -> EmployeeAttestation:
+    """The employee confirms they removed the person from their personal accounts."""
+    me = employee_of(actor)
+    if me is None or me.pk != attestation.employee_id:
+        raise DsarRefused("not_yours", _("only the employee concerned can confirm this"))
+    if attestation.confirmed_at is None:
+        attestation.confirmed_at = timezone.now()
+        attestation.person = ""
+        attestation.save(update_fields=["confirmed_at", "person"])
+        events.record(
+            actor=actor,
+            action="dsar.attestation_confirmed",
+            obj=attestation,
+            fields=["confirmed_at"],
+        )
+    return attestation
+
+
+def dpo_addresses() -> list[str]:
+    from people.models import Employee
+
+    return sorted(
+        {
+            e.user.email
+            for e in Employee.objects.filter(role=Role.DPO, user__is_active=True).select_related(
+                "user"
+            )
+            if e.user.email
+        }
+    )
+
+
+def dsar_send_reminder(*, now=None) -> int:
+    """E-mail every DPO the overdue and due-soon requests; the number of messages sent."""
+    from dsar.selectors import dsar_deadline_counts
+
+    counts = dsar_deadline_counts(now=now)
+    if not (counts["overdue"] or counts["due_soon"]):
+        return 0
+    addresses = dpo_addresses()
+    if not addresses:
+        return 0
+    subject = _("Data-subject requests: %(overdue)s overdue, %(due_soon)s due soon") % counts
+    body = _(
+        "%(overdue)s data-subject request(s) are past their deadline and %(due_soon)s are due "
+        "within %(days)s days (%(open)s open in all). See the list: /dsar/"
+    ) % {**counts, "days": settings.DSAR_DUE_SOON_DAYS}
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+    return len(addresses)
+
+
+def role_may_create(user, received_via: str) -> bool:
+    role = role_of(user)
+    if role in (Role.DPO, Role.ADMIN):
+        return True
+    return received_via == ReceivedVia.EMPLOYEE_ACCOUNT and employee_of(user) is not None

@@ -1,0 +1,266 @@
+"""Browser pages: the public request form and its verification link, the DPO's queue and
+request pages, and employees' attestations after an erasure."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dsar import exports, selectors, services, throttle
+from dsar.forms import DsarForm, ExecuteForm, ExtendForm, NoteForm, PublicRequestForm, RejectForm
+from dsar.models import (
+    DsarExport,
+    EmployeeAttestation,
+    ExportFormat,
+    ReceivedVia,
+    RequestType,
+    Status,
+)
+from people.models import Role
+from people.selectors import employee_of, has_role
+
+DPO_ROLES = (Role.DPO, Role.ADMIN)
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+def public_request(request):
+    """GDPR rights for anyone, without an account: the request is confirmed by e-mail."""
+    form = PublicRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not throttle.allow(request):
+            return render(request, "dsar/public_throttled.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.dsar_create(
+                    actor="public",
+                    received_via=ReceivedVia.PUBLIC_FORM,
+                    language=getattr(request, "LANGUAGE_CODE", "en"),
+                    verify_url_builder=lambda token: request.build_absolute_uri(
+                        reverse("dsar-public-verify", args=[token])
+                    ),
+                    **data,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect("dsar-public-sent")
+    return render(request, "dsar/public_request.html", {"form": form})
+
+
+def public_request_sent(request):
+    return render(request, "dsar/public_sent.html")
+
+
+def public_verify(request, token):
+    """The e-mailed link. GET asks to confirm (mail scanners open links); POST verifies."""
+    if request.method == "POST":
+        try:
+            services.dsar_verify_link(token=token)
+        except ValidationError:
+            return render(request, "dsar/public_verify.html", {"invalid": True}, status=400)
+        return render(request, "dsar/public_verify.html", {"verified": True})
+    return render(request, "dsar/public_verify.html", {})
+
+
+@login_required
+def dsar_list(request):
+    if not has_role(request.user, *DPO_ROLES):
+        raise PermissionDenied
+    wanted = request.GET.get("status") or ""
+    if wanted not in Status.values:
+        wanted = ""
+    requests = selectors.dsar_list(user=request.user, status=wanted or None)
+    page = Paginator(requests, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dsar/list.html",
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "wanted": wanted,
+            "now": timezone.now(),
+            "counts": selectors.dsar_deadline_counts(),
+        },
+    )
+
+
+@login_required
+def dsar_new(request):
+    """The DPO records a request; an employee forwards one received on their personal account."""
+    dpo = has_role(request.user, *DPO_ROLES)
+    if not dpo and employee_of(request.user) is None:
+        raise PermissionDenied
+    form = DsarForm(request.POST or None, dpo=dpo)
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+        try:
+            dsar = services.dsar_create(actor=request.user, **data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Request recorded. It is due on %(date)s.")
+                % {"date": timezone.localtime(dsar.due_at).strftime("%Y-%m-%d")},
+            )
+            return redirect("dsar-detail", pk=dsar.pk)
+    return render(request, "dsar/new.html", {"form": form, "dpo": dpo})
+
+
+def _detail_context(request, dsar, **forms):
+    dpo = has_role(request.user, *DPO_ROLES)
+    context = {
+        "dsar": dsar,
+        "dpo": dpo,
+        "now": timezone.now(),
+        "overdue": dsar.is_open and dsar.due_at < timezone.now(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "extend_form": forms.get("extend_form") or ExtendForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "execute_form": forms.get("execute_form")
+        or ExecuteForm(rectification=dsar.type == RequestType.RECTIFICATION),
+        "attestations": dsar.attestations.select_related("employee__user"),
+    }
+    if dpo:
+        context["matches"] = selectors.dsar_matches(dsar)
+        context["exports"] = {
+            e.format: e
+            for e in DsarExport.objects.filter(
+                request=dsar, deleted_at__isnull=True, expires_at__gt=timezone.now()
+            )
+        }
+        from dsar.rules import RIGHTS_STATEMENT
+
+        context["rights_statement"] = RIGHTS_STATEMENT
+    return context
+
+
+@login_required
+def dsar_detail(request, pk):
+    dsar = selectors.dsar_get(user=request.user, pk=pk)
+    return render(request, "dsar/detail.html", _detail_context(request, dsar))
+
+
+@login_required
+@require_POST
+def dsar_action(request, pk, action):
+    dsar = selectors.dsar_get(user=request.user, pk=pk)
+    if not has_role(request.user, *DPO_ROLES):
+        raise PermissionDenied
+    handlers = {
+        "verify": (
+            NoteForm,
+            "note_form",
+            lambda data: services.dsar_verify(actor=request.user, dsar=dsar, note=data["note"]),
+        ),
+        "extend": (
+            ExtendForm,
+            "extend_form",
+            lambda data: services.dsar_extend(actor=request.user, dsar=dsar, **data),
+        ),
+        "reject": (
+            RejectForm,
+            "reject_form",
+            lambda data: services.dsar_reject(actor=request.user, dsar=dsar, **data),
+        ),
+    }
+    if action == "execute":
+        form = ExecuteForm(request.POST, rectification=dsar.type == RequestType.RECTIFICATION)
+        key = "execute_form"
+
+        def run(data):
+            return services.dsar_execute(
+                actor=request.user, dsar=dsar, corrections=form.corrections()
+            )
+    elif action in handlers:
+        form_class, key, run = handlers[action]
+        form = form_class(request.POST)
+    else:
+        raise Http404
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except services.DsarRefused as exc:
+            messages.error(request, exc.detail)
+            return redirect("dsar-detail", pk=dsar.pk)
+        except ValidationError as exc:
+            # The form may no longer be on the page (a second extension): say it up top too.
+            for error in _messages_of(exc):
+                form.add_error(None, error)
+                messages.error(request, error)
+        else:
+            messages.success(request, _DONE[action])
+            return redirect("dsar-detail", pk=dsar.pk)
+    dsar.refresh_from_db()
+    return render(
+        request, "dsar/detail.html", _detail_context(request, dsar, **{key: form}), status=400
+    )
+
+
+_DONE = {
+    "verify": _("Identity verified."),
+    "extend": _("Deadline extended."),
+    "reject": _("Request rejected."),
+    "execute": _("The request is being carried out."),
+}
+
+
+@login_required
+def dsar_export(request, pk, fmt):
+    dsar = selectors.dsar_get(user=request.user, pk=pk)
+    if not has_role(request.user, *DPO_ROLES):
+        raise PermissionDenied
+    if fmt not in ExportFormat.values:
+        raise Http404
+    export = get_object_or_404(
+        DsarExport,
+        request=dsar,
+        format=fmt,
+        deleted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    payload = exports.export_read(actor=request.user, export=export)
+    if fmt == ExportFormat.JSON:
+        response = HttpResponse(payload, content_type="application/json")
+        json.loads(payload)  # a corrupt file fails here, not in the person's hands
+    else:
+        response = HttpResponse(payload, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="dsar-{dsar.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def my_attestations(request):
+    """After an erasure: the people I must also remove from my personal accounts."""
+    me = employee_of(request.user)
+    if me is None:
+        raise PermissionDenied
+    attestations = EmployeeAttestation.objects.filter(employee=me).select_related("request")
+    page = Paginator(attestations.order_by("confirmed_at", "-requested_at"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "dsar/attestations.html", {"page": page})
+
+
+@login_required
+@require_POST
+def attestation_confirm(request, pk):
+    me = employee_of(request.user)
+    attestation = get_object_or_404(EmployeeAttestation, pk=pk, employee=me)
+    services.attestation_confirm(actor=request.user, attestation=attestation)
+    messages.success(request, _("Thank you: your confirmation is recorded."))
+    return redirect("dsar-attestations")
