@@ -1,0 +1,17 @@
+"""Reads of the register: every activity, in register order."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from register.models import ProcessingActivity
+
+
+def processing_activities() -> QuerySet[ProcessingActivity]:
+    return ProcessingActivity.objects.order_by("created_at", "id")
+
+
+def processing_activity_get(*, pk) -> ProcessingActivity:
+    try:
+        return processing_activities().get(pk=pk)
+    except (ProcessingActivity.DoesNotExist, ValueError):
+        raise Http404 from None
