@@ -9,7 +9,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from audit import events
-from people.models import Employee, Role, SocialAccount
+from onboarding.services import onboarding_open
+from people.models import Employee, EmployeeStatus, Role, SocialAccount
 
 
 @transaction.atomic
@@ -47,6 +48,8 @@ def employee_upsert(
     employee.save()
     if is_new:
         events.created(actor=actor, obj=employee, fields=["role", "hire_date", "manager"])
+        # Every new employee starts with a checklist: charters, training, accounts, agreement.
+        onboarding_open(actor=actor, employee=employee)
     else:
         events.changed(actor=actor, obj=employee, fields=["role", "hire_date", "manager"])
     return employee, is_new
@@ -70,3 +73,30 @@ def access_revoke(*, actor, user) -> None:
     user.save(update_fields=["is_active"])
     Token.objects.filter(user=user).delete()
     events.record(actor=actor, action="access.revoked", obj=user)
+
+
+@transaction.atomic
+def employee_depart(*, actor, employee: Employee) -> None:
+    """The employee has left: status ``departed``, login disabled, tokens and sessions revoked.
+
+    A new unusable password changes the session hash, so a session opened on
+    another device is flushed at its next request, not only refused a user.
+    """
+    user = employee.user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    access_revoke(actor=actor, user=user)
+    employee.status = EmployeeStatus.DEPARTED
+    employee.departure_date = employee.departure_date or timezone.localdate()
+    employee.save(update_fields=["status", "departure_date"])
+    events.changed(actor=actor, obj=employee, fields=["status", "departure_date"])
+
+
+@transaction.atomic
+def employee_freeze(*, actor, employee: Employee, departure_date: datetime.date) -> None:
+    """Offboarding starts: status ``offboarding`` (the gate denies their outreach at once)."""
+    employee.status = EmployeeStatus.OFFBOARDING
+    employee.departure_date = departure_date
+    employee.full_clean(exclude=["user", "manager"])
+    employee.save(update_fields=["status", "departure_date"])
+    events.changed(actor=actor, obj=employee, fields=["status", "departure_date"])

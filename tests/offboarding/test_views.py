@@ -1,0 +1,143 @@
+"""HR's pages show counts and ids; the departed employee's login opens the attestation alone."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from offboarding import services
+from offboarding.models import AttestationItem, Offboarding
+from people.models import EmployeeStatus
+from tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hr_starts_an_offboarding_from_the_employee_list_after_confirming(
+    client, hr, leaver, successor, django_capture_on_commit_callbacks
+):
+    client.force_login(hr.user)
+    home = client.get("/").content.decode()
+    assert f"/offboarding/new/{leaver.pk}/" in home
+
+    unconfirmed = client.post(
+        f"/offboarding/new/{leaver.pk}/",
+        {"departure_date": "2026-12-31", "successor": successor.pk},
+    )
+    assert unconfirmed.status_code == 400
+    assert not Offboarding.objects.exists()
+
+    with django_capture_on_commit_callbacks():
+        response = client.post(
+            f"/offboarding/new/{leaver.pk}/",
+            {"departure_date": "2026-12-31", "successor": successor.pk, "confirm": "on"},
+        )
+    case = Offboarding.objects.get(employee=leaver)
+    assert response.status_code == 302
+    assert response["Location"] == f"/offboarding/{case.pk}/"
+    assert case.status == "running"
+    page = client.get(response["Location"]).content.decode()
+    assert f'hx-get="/offboarding/{case.pk}/progress/"' in page
+    assert 'data-step="transfer_data"' in page
+
+
+def test_hr_pages_never_show_a_prospects_personal_data(client, hr, open_case, book):
+    prospect = book["employment"][0]
+    AttestationItem.objects.create(offboarding=open_case, prospect_id=prospect.pk)
+    client.force_login(hr.user)
+
+    pages = [
+        client.get(f"/offboarding/{open_case.pk}/"),
+        client.get(f"/offboarding/{open_case.pk}/progress/"),
+        client.get(f"/offboarding/{open_case.pk}/attestation/"),
+        client.get(f"/offboarding/{open_case.pk}/report/"),
+        client.get("/offboarding/"),
+    ]
+
+    assert [p.status_code for p in pages] == [200] * 5
+    for page in pages:
+        assert prospect.full_name not in page.content.decode()
+    assert str(prospect.pk) in pages[2].content.decode()
+
+
+def test_the_departing_employee_sees_who_to_remove(client, open_case, leaver, book):
+    prospect = book["employment"][0]
+    AttestationItem.objects.create(offboarding=open_case, prospect_id=prospect.pk)
+    client.force_login(leaver.user)
+
+    page = client.get(f"/offboarding/{open_case.pk}/attestation/").content.decode()
+
+    assert prospect.full_name in page
+
+
+def _departed(leaver, case):
+    leaver.status = EmployeeStatus.OFFBOARDING
+    leaver.departure_date = timezone.localdate() - datetime.timedelta(days=1)
+    leaver.save()
+    Offboarding.objects.filter(pk=case.pk).update(
+        departure_date=leaver.departure_date,
+        attestation_deadline=timezone.localdate() + datetime.timedelta(days=10),
+    )
+
+
+def test_after_the_departure_the_login_opens_the_attestation_page_alone(
+    client, open_case, leaver, book
+):
+    AttestationItem.objects.create(offboarding=open_case, prospect_id=book["employment"][0].pk)
+    _departed(leaver, open_case)
+    client.force_login(leaver.user)
+    attestation = f"/offboarding/{open_case.pk}/attestation/"
+
+    assert client.get(attestation).status_code == 200
+    for path in ("/", "/prospects/", f"/prospects/{book['employment'][0].pk}/", "/me/accounts/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == attestation
+    assert client.get("/api/prospects/").status_code == 403
+    other = Offboarding.objects.create(
+        employee=EmployeeFactory(role="rep"),
+        successor=open_case.successor,
+        departure_date=datetime.date(2026, 12, 31),
+        status="done",
+    )
+    assert client.get(f"/offboarding/{other.pk}/attestation/").status_code == 302
+
+    client.post(attestation, {"statement": "Removed from my accounts."})
+    # Attested: the session ends, the login no longer opens anything.
+    response = client.get(attestation)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_after_the_deadline_the_departed_employee_is_logged_out(client, open_case, leaver, book):
+    AttestationItem.objects.create(offboarding=open_case, prospect_id=book["employment"][0].pk)
+    _departed(leaver, open_case)
+    Offboarding.objects.filter(pk=open_case.pk).update(
+        attestation_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client.force_login(leaver.user)
+
+    response = client.get(f"/offboarding/{open_case.pk}/attestation/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_api_tokens_go_at_the_departure_date(open_case, leaver, api_as):
+    client = api_as(leaver)
+    _departed(leaver, open_case)
+
+    assert services.departures_due_apply() == 1
+    assert client.get("/api/prospects/").status_code == 401
+
+
+def test_the_dpo_signs_the_report_off_once_done(client, dpo, open_case):
+    Offboarding.objects.filter(pk=open_case.pk).update(status="done", report={"inventory": {}})
+    client.force_login(dpo.user)
+
+    response = client.post(f"/offboarding/{open_case.pk}/sign-off/")
+
+    assert response.status_code == 302
+    open_case.refresh_from_db()
+    assert open_case.signed_off_by == dpo.user
+    assert "Signed off by" in client.get(f"/offboarding/{open_case.pk}/report/").content.decode()
