@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint check bench worker venv migrate messages messages-check clean
+.PHONY: run test lint check bench worker venv migrate messages messages-check audit-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ check: venv
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	./scripts/check-deploy
+
+# Known vulnerabilities in the installed dependencies (pip-audit; needs PyPI).
+audit-deps: venv
+	./scripts/audit-deps
 
 worker: venv
 	$(VENV)/bin/celery -A socialcrm worker --beat --loglevel=INFO

@@ -1,0 +1,86 @@
+"""Reads of the retention jobs: what is due, by the clock only the prospect moves (RULES 18-19)."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from consent.models import ConsentEvent, OutreachAttempt
+from prospects.models import Prospect, ValueHistory
+from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
+
+OUTREACH_CONTENT_CURSOR = "outreach_content"
+
+
+def expired_prospects(*, today: datetime.date) -> QuerySet[Prospect]:
+    """Prospects the gate already blocks with ``retention_expired``.
+
+    ``retention_until`` is what the gate reads; the second condition re-derives it from
+    the last contact coming from the prospect, so a reply that a stale date missed still
+    saves the record. Our own writes (edits, outreach, enrichment) move neither.
+    """
+    last_allowed_contact = datetime.datetime.combine(
+        today - datetime.timedelta(days=settings.PROSPECT_RETENTION_DAYS),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return Prospect.objects.filter(retention_until__lt=today).filter(
+        Q(last_contact_from_prospect_at__isnull=True)
+        | Q(last_contact_from_prospect_at__lt=last_allowed_contact)
+    )
+
+
+def repermission_due(*, today: datetime.date) -> QuerySet[Prospect]:
+    """Prospects reaching the end of retention within the notice window, not yet asked for it."""
+    window_end = today + datetime.timedelta(days=settings.RETENTION_REPERMISSION_DAYS)
+    asked = RepermissionRequest.objects.filter(
+        prospect=OuterRef("pk"), retention_until=OuterRef("retention_until")
+    )
+    return Prospect.objects.filter(
+        retention_until__gte=today, retention_until__lte=window_end
+    ).exclude(Exists(asked))
+
+
+def evidence_cutoff(*, now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=settings.EVIDENCE_RETENTION_DAYS)
+
+
+def outreach_contents_due(
+    *, now: datetime.datetime, cursor: RetentionCursor | None
+) -> QuerySet[OutreachAttempt]:
+    """Outreach attempts older than the evidence period, after the cursor, oldest first."""
+    attempts = OutreachAttempt.objects.filter(created_at__lt=evidence_cutoff(now=now))
+    if cursor is not None and cursor.created_at is not None:
+        attempts = attempts.filter(
+            Q(created_at__gt=cursor.created_at)
+            | Q(created_at=cursor.created_at, id__gt=cursor.last_id)
+        )
+    return attempts.order_by("created_at", "id")
+
+
+def archived_consent_due(*, today: datetime.date) -> QuerySet[ArchivedConsentEvent]:
+    return ArchivedConsentEvent.objects.filter(keep_until__lt=today)
+
+
+def prospects_due_counts(*, today: datetime.date) -> dict[str, int]:
+    """What the prospect job would do today: counts only (``--dry-run``)."""
+    expired = expired_prospects(today=today).values("pk")
+    return {
+        "repermission_requests": repermission_due(today=today).count()
+        if settings.RETENTION_REPERMISSION
+        else 0,
+        "prospects": expired.count(),
+        "value_history": ValueHistory.objects.filter(prospect__in=expired).count(),
+        "consent_events_archived": ConsentEvent.objects.filter(prospect__in=expired).count(),
+        "outreach_minimised": OutreachAttempt.objects.filter(prospect__in=expired).count(),
+    }
+
+
+def evidence_due_counts(*, now: datetime.datetime) -> dict[str, int]:
+    """What the evidence job would do now: counts only (``--dry-run``)."""
+    cursor = RetentionCursor.objects.filter(name=OUTREACH_CONTENT_CURSOR).first()
+    return {
+        "outreach_contents": outreach_contents_due(now=now, cursor=cursor).count(),
+        "archived_consent_events": archived_consent_due(today=timezone.localdate(now)).count(),
+    }

@@ -1,0 +1,275 @@
+"""Writes of the retention jobs (RULES 18-19), one bounded batch per call.
+
+Each call is one transaction: it claims its rows (``SELECT … FOR UPDATE SKIP
+LOCKED``, or the cursor row's lock), changes them, writes one audit entry with
+the counts of that batch (never a value), and says whether more is left. The
+Celery tasks and the management commands call them until nothing is left;
+running them again is a no-op.
+
+Purging a prospect at the end of retention is not an objection: no suppression
+entry is added, so the person may be collected again later under a new basis.
+"""
+
+import datetime
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import Case, Value, When
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audit import events
+from consent.models import ConsentEvent, OutreachAttempt
+from people.models import Employee
+from prospects.models import Prospect, ValueHistory
+from retention import selectors
+from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
+from socialcrm.lib import crypto
+from socialcrm.lib.fields import Sealed
+
+logger = logging.getLogger(__name__)
+
+# Who the audit trail names for these jobs: no user runs them.
+ACTOR = "retention"
+_UPDATE_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Batch:
+    counts: dict[str, int] = field(default_factory=dict)
+    more: bool = False
+
+
+def new_run_id() -> str:
+    """Groups the audit entries of one run's batches."""
+    return uuid.uuid4().hex
+
+
+def expired_prospects_batch(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
+    """One step of the nightly prospect job: re-permission requests first, then the purge."""
+    counts: dict[str, int] = {}
+    if settings.RETENTION_REPERMISSION:
+        asked = repermission_request_batch(run_id=run_id, today=today, batch_size=batch_size)
+        if asked.more:
+            return asked
+        counts.update(asked.counts)
+    purged = expired_prospects_purge_batch(run_id=run_id, today=today, batch_size=batch_size)
+    return Batch({**counts, **purged.counts}, more=purged.more)
+
+
+@transaction.atomic
+def repermission_request_batch(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
+    """Ask the owners of prospects whose retention ends soon to ask them once (RULES 18).
+
+    The attempt is made before ``retention_until``, while the gate still lets the
+    rep write to the person: a reply they log moves the clock and saves the
+    record; without one the purge takes it when the date has passed. A prospect
+    already past its date is not asked any more (the gate blocks any contact
+    with ``retention_expired``): it is purged.
+    """
+    claimed = list(
+        selectors.repermission_due(today=today)
+        .order_by("retention_until", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("id", "owner_id", "retention_until")[:batch_size]
+    )
+    if not claimed:
+        return Batch()
+    now = timezone.now()
+    RepermissionRequest.objects.bulk_create(
+        [
+            RepermissionRequest(
+                prospect_id=prospect_id,
+                owner_id=owner_id,
+                retention_until=retention_until,
+                requested_at=now,
+            )
+            for prospect_id, owner_id, retention_until in claimed
+        ],
+        # Two overlapping runs: the constraint keeps one attempt per period.
+        ignore_conflicts=True,
+    )
+    counts = {"repermission_requests": len(claimed)}
+    _audit("retention.repermission_requested", run_id=run_id, counts=counts)
+    by_owner: dict[int, list[tuple[uuid.UUID, datetime.date]]] = defaultdict(list)
+    for prospect_id, owner_id, retention_until in claimed:
+        by_owner[owner_id].append((prospect_id, retention_until))
+    transaction.on_commit(lambda: _ask_owners(by_owner))
+    return Batch(counts, more=len(claimed) == batch_size)
+
+
+@transaction.atomic
+def expired_prospects_purge_batch(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
+    """Delete prospects past retention with their value history and shares (RULES 18).
+
+    Evidence stays, minimised (RULES 19): outreach attempts keep their decision,
+    reasons and dates but lose the link and the message text; consent events,
+    which the consent app deletes with their prospect, are copied first without
+    the free-text proof into ``ArchivedConsentEvent`` for the evidence period.
+    """
+    claimed = list(
+        selectors.expired_prospects(today=today)
+        .order_by("retention_until", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:batch_size]
+    )
+    if not claimed:
+        return Batch()
+    counts = {
+        "prospects": len(claimed),
+        "value_history": ValueHistory.objects.filter(prospect_id__in=claimed).count(),
+        "consent_events_archived": _archive_consent_events(claimed, today=today),
+        "outreach_minimised": _empty_outreach_contents(
+            OutreachAttempt.objects.filter(prospect_id__in=claimed).values_list("id", flat=True)
+        ),
+    }
+    # Value history, shares and re-permission requests cascade; outreach is unlinked.
+    Prospect.objects.filter(pk__in=claimed).delete()
+    _audit("retention.prospects_purged", run_id=run_id, counts=counts)
+    return Batch(counts, more=len(claimed) == batch_size)
+
+
+@transaction.atomic
+def evidence_purge_batch(*, run_id: str, now: datetime.datetime, batch_size: int) -> Batch:
+    """Empty outreach contents older than ``EVIDENCE_RETENTION_DAYS`` (RULES 19).
+
+    The attempt itself stays: channel, decision, reasons, rules version, dates.
+    Archived consent events whose period has ended go too.
+    """
+    today = timezone.localdate(now)
+    archived = list(
+        selectors.archived_consent_due(today=today)
+        .order_by("keep_until", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:batch_size]
+    )
+    if archived:
+        ArchivedConsentEvent.objects.filter(pk__in=archived).delete()
+    room = batch_size - len(archived)
+    contents: list[tuple[uuid.UUID, datetime.datetime]] = []
+    if room:
+        RetentionCursor.objects.get_or_create(name=selectors.OUTREACH_CONTENT_CURSOR)
+        # The cursor row's lock is the claim: a second run waits, then starts after us.
+        cursor = RetentionCursor.objects.select_for_update().get(
+            name=selectors.OUTREACH_CONTENT_CURSOR
+        )
+        contents = list(
+            selectors.outreach_contents_due(now=now, cursor=cursor).values_list("id", "created_at")[
+                :room
+            ]
+        )
+        if contents:
+            _empty_outreach_contents([pk for pk, _created in contents])
+            cursor.last_id, cursor.created_at = contents[-1]
+            cursor.save(update_fields=["last_id", "created_at"])
+    counts = {"outreach_contents": len(contents), "archived_consent_events": len(archived)}
+    if not any(counts.values()):
+        return Batch()
+    _audit("retention.evidence_purged", run_id=run_id, counts=counts)
+    return Batch(counts, more=len(archived) + len(contents) == batch_size)
+
+
+def _archive_consent_events(prospect_ids, *, today: datetime.date) -> int:
+    # The consent stops being used with the purge: its proof is kept for the evidence period.
+    keep_until = today + datetime.timedelta(days=settings.EVIDENCE_RETENTION_DAYS)
+    now = timezone.now()
+    copies = [
+        ArchivedConsentEvent(
+            id=event.id,
+            prospect_ref=event.prospect_id,
+            channel=event.channel,
+            action=event.action,
+            purpose=event.purpose,
+            evidence=event.evidence,
+            wording_shown=event.wording_shown,
+            captured_by_id=event.captured_by_id,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            archived_at=now,
+            keep_until=keep_until,
+        )
+        for event in ConsentEvent.objects.filter(prospect_id__in=prospect_ids).defer("proof")
+    ]
+    ArchivedConsentEvent.objects.bulk_create(copies, ignore_conflicts=True)
+    return len(copies)
+
+
+def _empty_outreach_contents(attempt_ids) -> int:
+    """Replace both texts of these attempts by an empty value, sealed for each row."""
+    ids = list(attempt_ids)
+    emptied = 0
+    # One UPDATE per chunk keeps the statement well under PostgreSQL's parameter limit
+    # whatever RETENTION_BATCH_SIZE is.
+    for start in range(0, len(ids), _UPDATE_CHUNK):
+        chunk = ids[start : start + _UPDATE_CHUNK]
+        columns = {name: _sealed_empty_by_row(name, chunk) for name in ("content", "final_content")}
+        emptied += OutreachAttempt.objects.filter(pk__in=chunk).update(**columns)
+    return emptied
+
+
+def _sealed_empty_by_row(name: str, ids) -> Case:
+    # Sealed per row: the encryption binds each value to its table, column and id.
+    column = OutreachAttempt._meta.get_field(name)
+    return Case(
+        *[
+            When(
+                pk=pk,
+                then=Value(
+                    Sealed(crypto.seal("", aad=column.associated_data(OutreachAttempt(pk=pk))))
+                ),
+            )
+            for pk in ids
+        ],
+        output_field=models.TextField(),
+    )
+
+
+def _audit(action: str, *, run_id: str, counts: dict[str, int]) -> None:
+    events.record(
+        actor=ACTOR,
+        action=action,
+        object_type="retention.run",
+        object_id=run_id,
+        fields=[f"{name}:{count}" for name, count in counts.items()],
+    )
+
+
+def _ask_owners(by_owner: dict[int, list[tuple[uuid.UUID, datetime.date]]]) -> None:
+    """E-mail each owner the pages of the prospects to ask (ids only, no personal data)."""
+    owners = Employee.objects.select_related("user").in_bulk(list(by_owner))
+    for owner_id, prospects in by_owner.items():
+        owner = owners.get(owner_id)
+        address = owner.user.email if owner is not None else ""
+        if not address:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = ngettext(
+                "%(count)d prospect reaches the end of its retention period",
+                "%(count)d prospects reach the end of their retention period",
+                len(prospects),
+            ) % {"count": len(prospects)}
+            lines = [
+                _(
+                    "No contact has come from these people for almost the whole retention "
+                    "period. If you can, ask each of them once whether they want to stay in "
+                    "touch, and log their reply on their page: a reply keeps the record. "
+                    "Without one it is deleted after the date shown."
+                ),
+                "",
+            ]
+            lines += [
+                f"{reverse('prospect', args=[pk])}  ({until.isoformat()})"
+                for pk, until in prospects
+            ]
+        try:
+            send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [address])
+        except Exception:
+            # The request rows are the record of the attempt; a lost e-mail must not undo them.
+            logger.exception("retention: re-permission e-mail to employee %s failed", owner_id)
