@@ -23,6 +23,7 @@ from consent.models import (
     OppositionSource,
     OutreachAttempt,
 )
+from content import selectors as content_selectors
 from people.models import Role
 from people.permissions import role_required
 from people.selectors import employee_of
@@ -228,8 +229,26 @@ class OutreachInputSerializer(serializers.Serializer):
     social_account = serializers.IntegerField(required=False, allow_null=True)
     relates_to_profession = serializers.BooleanField(required=False, default=True)
     append_notice = serializers.BooleanField(required=False, default=True)
+    content_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="An approved library version (GET /api/content/ version_id). Sent word for "
+        "word, it passes the content check; an empty content takes its text.",
+    )
 
     def validate(self, attrs):
+        version_id = attrs.pop("content_version", None)
+        attrs["content_version"] = None
+        if version_id is not None:
+            version = content_selectors.offered_version_get(pk=version_id)
+            if version is None:
+                raise serializers.ValidationError(
+                    {"content_version": "not approved content offered today"}
+                )
+            attrs["content_version"] = version
+            if not attrs["content"].strip():
+                attrs["content"] = version.body
         if attrs["channel"] in MESSAGE_CHANNELS and not attrs["content"].strip():
             raise serializers.ValidationError(
                 {"content": "a message channel needs the message text"}

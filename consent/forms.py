@@ -9,6 +9,8 @@ from consent.models import (
     IdentifierType,
     OppositionSource,
 )
+from content import selectors as content_selectors
+from content.models import ContentKind
 
 
 class ContactForm(forms.Form):
@@ -17,6 +19,15 @@ class ContactForm(forms.Form):
     )
     social_account = forms.ModelChoiceField(
         label=_("Account used"), queryset=None, required=False, empty_label=_("— none —")
+    )
+    content_version = forms.ModelChoiceField(
+        label=_("Approved message"),
+        queryset=None,
+        required=False,
+        empty_label=_("— write my own —"),
+        help_text=_(
+            "Library content approved by marketing and compliance: it passes the content check as long as you keep it word for word."
+        ),
     )
     content = forms.CharField(
         label=_("Message"),
@@ -31,10 +42,27 @@ class ContactForm(forms.Form):
         label=_("Append the information notice and opt-out text"), required=False, initial=True
     )
 
-    def __init__(self, *args, employee=None, **kwargs):
+    def __init__(self, *args, employee=None, pick_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         accounts = employee.social_accounts.all() if employee is not None else []
         self.fields["social_account"].queryset = accounts
+        offered = content_selectors.offered_versions(kind=ContentKind.MESSAGE)
+        if not self.is_bound and not offered.exists():
+            # No approved message today: the panel looks as it always did.
+            del self.fields["content_version"]
+            return
+        self.fields["content_version"].queryset = offered
+        if pick_url:
+            # Picking fills the message box (htmx swaps it) and re-runs the check at once.
+            self.fields["content_version"].widget.attrs.update(
+                {
+                    "hx-post": pick_url,
+                    "hx-trigger": "change consume",
+                    "hx-target": "#gate-decision",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "#contact-form",
+                }
+            )
 
     def clean(self):
         data = super().clean()
@@ -43,6 +71,13 @@ class ContactForm(forms.Form):
             and not (data.get("content") or "").strip()
         ):
             self.add_error("content", _("Write the message first."))
+        version = data.get("content_version")
+        if version is not None and data.get("channel") and data["channel"] not in version.channels:
+            self.add_error(
+                "content_version",
+                _("This message is approved for other channels: %(channels)s.")
+                % {"channels": ", ".join(str(Channel(c).label) for c in version.channels)},
+            )
         return data
 
 

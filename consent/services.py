@@ -1,5 +1,6 @@
 """Writes on the consent registry: atomic, audited, append-only."""
 
+import dataclasses
 import logging
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from consent.models import (
     Opposition,
     OutreachAttempt,
 )
+from content.selectors import vouches_for
+from content.services import content_use_record
 from prospects.rules import retention_until
 from socialcrm.lib import crypto
 
@@ -81,14 +84,25 @@ def final_content_of(content: str, *, append_notice: bool) -> str:
     return f"{content.rstrip()}\n\n{notice}" if content.strip() else notice
 
 
-def outreach_check(*, now=None, **inputs):
+def outreach_check(*, now=None, content_version=None, **inputs):
     """The gate's decision and the prospect it was taken on. Any failure is a denial.
 
-    ``inputs`` are those of ``consent.facts.gather_facts``.
+    ``inputs`` are those of ``consent.facts.gather_facts``. ``content_version``: the
+    library version the rep picked; when the text is exactly that approved, current
+    version, the content check passes by construction (RULES 17).
     """
+    now = now or timezone.now()
     try:
         with transaction.atomic():
-            facts, prospect = gather_facts(now=now or timezone.now(), **inputs)
+            facts, prospect = gather_facts(now=now, **inputs)
+            if content_version is not None:
+                approved = vouches_for(
+                    version=content_version,
+                    content=inputs.get("content", ""),
+                    channel=inputs["channel"],
+                    today=timezone.localdate(now),
+                )
+                facts = dataclasses.replace(facts, approved_content=approved)
     except ProspectNotVisible:
         raise
     except Exception:
@@ -98,13 +112,14 @@ def outreach_check(*, now=None, **inputs):
 
 
 @transaction.atomic
-def outreach_log(*, actor, **inputs) -> OutreachAttempt:
+def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
     """Run the gate and log the attempt, allowed or denied (both are evidence).
 
-    ``inputs`` are those of ``consent.facts.gather_facts`` (without ``now``).
+    ``inputs`` are those of ``consent.facts.gather_facts`` (without ``now``); the library
+    version used, if any, is linked to the attempt (``content.ContentUse``).
     """
     now = timezone.now()
-    decision, prospect = outreach_check(now=now, **inputs)
+    decision, prospect = outreach_check(now=now, content_version=content_version, **inputs)
     content = inputs.get("content", "")
     append_notice = inputs.get("append_notice", True)
     if prospect is None:
@@ -127,6 +142,8 @@ def outreach_log(*, actor, **inputs) -> OutreachAttempt:
         created_at=now,
     )
     attempt.save()
+    if content_version is not None:
+        content_use_record(attempt=attempt, version=content_version, content=content)
     if (
         decision.allowed
         and append_notice

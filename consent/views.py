@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from consent import selectors, services
 from consent.facts import ProspectNotVisible
 from consent.forms import ConsentForm, ContactForm, OppositionForm, OppositionListForm
 from consent.models import Channel, Opposition
+from content import selectors as content_selectors
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects.selectors import prospect_get, prospects_visible_to
@@ -35,7 +37,8 @@ def _panel_context(
     events = list(prospect.consent_events.order_by("occurred_at", "recorded_at"))
     return {
         "prospect": prospect,
-        "contact_form": contact_form or ContactForm(employee=employee),
+        "contact_form": contact_form
+        or ContactForm(employee=employee, pick_url=_pick_url(prospect.pk)),
         "consent_form": consent_form or ConsentForm(),
         "decision": decision,
         "logged": logged,
@@ -53,9 +56,15 @@ def contact_panel(request, pk):
     return render(request, "consent/contact_panel.html", _panel_context(request, prospect))
 
 
-def _run_gate(request, pk, *, log: bool):
+def _pick_url(pk) -> str:
+    return reverse("contact-pick", args=[pk])
+
+
+def _run_gate(request, pk, *, log: bool, data=None):
     employee = employee_of(request.user)
-    form = ContactForm(request.POST, employee=employee)
+    form = ContactForm(
+        request.POST if data is None else data, employee=employee, pick_url=_pick_url(pk)
+    )
     if not form.is_valid():
         return form, None, None
     data = form.cleaned_data
@@ -68,6 +77,7 @@ def _run_gate(request, pk, *, log: bool):
         "social_account": data["social_account"],
         "relates_to_profession": data["relates_to_profession"],
         "append_notice": data["append_notice"],
+        "content_version": data.get("content_version"),
     }
     try:
         if log:
@@ -86,6 +96,25 @@ def contact_check(request, pk):
     _sales_prospect(request, pk)
     form, decision, _ = _run_gate(request, pk, log=False)
     return render(request, "consent/_decision.html", {"decision": decision, "form": form})
+
+
+@login_required
+@require_POST
+def contact_pick(request, pk):
+    """An approved message was picked: fill the message box with it and check it (logs nothing)."""
+    _sales_prospect(request, pk)
+    data = request.POST.copy()
+    picked = data.get("content_version", "")
+    version = content_selectors.offered_version_get(pk=picked) if picked.isdigit() else None
+    if version is not None:
+        data["content"] = version.body
+    form, decision, _ = _run_gate(request, pk, log=False, data=data)
+    form.fields["content"].widget.attrs["hx-swap-oob"] = "true"
+    return render(
+        request,
+        "content/_picked.html",
+        {"decision": decision, "form": form, "picked": version is not None},
+    )
 
 
 @login_required

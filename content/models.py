@@ -1,0 +1,126 @@
+"""The approved content library (employee advocacy): versioned posts and messages.
+
+An item is a series of versions. Marketing or compliance drafts a version; another
+author approves it. Reps only ever see an item's latest *approved* version, and only
+while today lies within that version's validity dates: a newer draft waiting for
+approval does not withdraw the approved text (it stays usable until the new one is
+approved), and expired or never-approved content is never offered. Approved content
+passes the gate's content check by construction (RULES 17); the notice and opt-out
+rules (15–16) still apply to it.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentKind(models.TextChoices):
+    POST = "post", _("Post to share")
+    MESSAGE = "message", _("Message to a prospect")
+
+
+class ContentLanguage(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+class ContentItem(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=ContentKind.choices)
+    created_by = models.ForeignKey(
+        "people.Employee", on_delete=models.PROTECT, related_name="content_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn from the library: never offered again, whatever its versions say.
+    archived_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("author_content", _("Can draft and approve library content"))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ContentVersion(models.Model):
+    item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    # Messages: the outreach channels they may be sent on; posts: the networks to share on.
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    networks = models.JSONField(_("networks"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    author = models.ForeignKey(
+        "people.Employee", on_delete=models.PROTECT, related_name="content_versions_written"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        "people.Employee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="content_versions_approved",
+    )
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "-number"]
+        constraints = [
+            # "The latest approved version" must be unambiguous (selectors.offered_versions).
+            models.UniqueConstraint(fields=["item", "number"], name="content_version_unique"),
+            # No self-approval, even through the admin or a script (the service says 403 first).
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
+                name="content_version_not_self_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True, approved_at__isnull=True)
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="content_version_approval_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="content_version_validity_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.number})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class ContentUse(models.Model):
+    """Which approved version an outreach attempt used: evidence that the text was vetted."""
+
+    attempt = models.OneToOneField(
+        "consent.OutreachAttempt", on_delete=models.CASCADE, related_name="content_use"
+    )
+    version = models.ForeignKey(ContentVersion, on_delete=models.PROTECT, related_name="uses")
+    # The rep changed the text after picking it: the gate checked it like any other text.
+    edited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.version} → {self.attempt_id}"
+
+
+class ContentShare(models.Model):
+    """A rep says they shared a post on one of their networks (the app never posts itself)."""
+
+    version = models.ForeignKey(ContentVersion, on_delete=models.PROTECT, related_name="shares")
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="content_shares"
+    )
+    network = models.CharField(_("network"), max_length=16)
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-shared_at"]
+
+    def __str__(self):
+        return f"{self.version} · {self.network}"

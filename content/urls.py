@@ -1,0 +1,18 @@
+from django.urls import path
+
+from consent import views as consent_views
+from content import views
+
+urlpatterns = [
+    # The Contact panel's picker lives with the panel's other views; the route ships with the library.
+    path("prospects/<uuid:pk>/contact/pick/", consent_views.contact_pick, name="contact-pick"),
+    path("content/", views.library, name="content-library"),
+    path("content/new/", views.content_new, name="content-new"),
+    path("content/queue/", views.approval_queue, name="content-queue"),
+    path("content/share/", views.share, name="content-share"),
+    path("content/share/<int:pk>/", views.share_record, name="content-share-record"),
+    path("content/<int:pk>/", views.content_item, name="content-item"),
+    path("content/<int:pk>/edit/", views.content_edit, name="content-edit"),
+    path("content/<int:pk>/approve/", views.content_approve, name="content-approve"),
+    path("content/<int:pk>/withdraw/", views.content_withdraw, name="content-withdraw"),
+]

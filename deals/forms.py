@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Channel
+from deals.models import DealStatus, Supply
+from people.models import Network
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DealForm(forms.Form):
+    product = forms.CharField(label=_("Product"), max_length=200)
+    supply = forms.ChoiceField(
+        label=_("What is sold"),
+        choices=Supply.choices,
+        initial=Supply.SERVICES,
+        help_text=_(
+            "Goods: the withdrawal period runs from delivery; services: from the conclusion."
+        ),
+    )
+    amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=0)
+    currency = forms.RegexField(
+        label=_("Currency"), regex=r"^[A-Za-z]{3}$", initial="EUR", max_length=3
+    )
+    network = forms.ChoiceField(
+        label=_("Network where it was concluded"),
+        choices=[("", _("— none —")), *Network.choices],
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel where it was concluded"),
+        choices=[("", _("— none —")), *Channel.choices],
+        required=False,
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=DealStatus.choices, initial="open")
+    concluded_on = forms.DateField(label=_("Concluded on"), required=False, widget=DATE)
+    precontractual_info_on = forms.DateField(
+        label=_("Pre-contractual information given on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Consumers: price, characteristics, seller’s identity… (C. consom. L221-5)."),
+    )
+    withdrawal_info_on = forms.DateField(
+        label=_("Withdrawal right information given on"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "Consumers: the 14-day withdrawal right and its form. Missing, the period grows by 12 months."
+        ),
+    )
+    delivery_on = forms.DateField(label=_("Delivery date"), required=False, widget=DATE)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,81 @@
+"""Sales concluded through a social network, with the consumer-law checklist (RULES 23)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Channel
+from people.models import Network
+
+
+class DealStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class Supply(models.TextChoices):
+    GOODS = "goods", _("Goods")
+    SERVICES = "services", _("Services")
+
+
+class Deal(models.Model):
+    # The contract record outlives the prospect's erasure (it then names no one).
+    prospect = models.ForeignKey(
+        "prospects.Prospect",
+        verbose_name=_("prospect"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="deals",
+    )
+    owner = models.ForeignKey(
+        "people.Employee", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="deals"
+    )
+    product = models.CharField(_("product"), max_length=200)
+    supply = models.CharField(
+        _("what is sold"),
+        max_length=16,
+        choices=Supply.choices,
+        default=Supply.SERVICES,
+        help_text=_(
+            "Goods: the withdrawal period runs from delivery; services: from the conclusion."
+        ),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    network = models.CharField(
+        _("network where it was concluded"), max_length=16, choices=Network.choices, blank=True
+    )
+    channel = models.CharField(
+        _("channel where it was concluded"), max_length=32, choices=Channel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN
+    )
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    # RULES 23, for consumers: C. consom. L221-5, L221-18, and the delivery date.
+    precontractual_info_on = models.DateField(
+        _("pre-contractual information given on"), null=True, blank=True
+    )
+    withdrawal_info_on = models.DateField(
+        _("withdrawal right information given on"), null=True, blank=True
+    )
+    delivery_on = models.DateField(_("delivery date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
+            # The deal page's deadline starts from this date: a won deal must have one.
+            models.CheckConstraint(
+                condition=~Q(status="won") | Q(concluded_on__isnull=False),
+                name="deal_won_has_conclusion_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="deal_owner_recent")]
+
+    def __str__(self):
+        return f"{self.product} · {self.amount} {self.currency}"

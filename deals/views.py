@@ -1,0 +1,160 @@
+"""Browser pages: the deals list, the deal form, and the deal page with the consumer checklist."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deals import selectors, services
+from deals.forms import DealForm
+from deals.models import DealStatus
+from people.models import Role
+from people.selectors import employee_of, has_role
+from prospects.selectors import prospect_get
+
+READERS = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
+SELLERS = (Role.REP, Role.MANAGER)
+FORM_FIELDS = list(DealForm.base_fields)
+
+
+def _reader_or_403(request):
+    if not has_role(request.user, *READERS):
+        raise PermissionDenied
+
+
+def _seller_or_403(request):
+    if not has_role(request.user, *SELLERS):
+        raise PermissionDenied
+    return employee_of(request.user)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def deal_list(request):
+    _reader_or_403(request)
+    deals = selectors.deals_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in DealStatus.values:
+        deals = deals.filter(status=status)
+    else:
+        status = ""
+    prospect_pk = request.GET.get("prospect", "")
+    if prospect_pk:
+        deals = deals.filter(prospect_id=_uuid_or_none(prospect_pk))
+    page = Paginator(deals, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deals/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": DealStatus.choices,
+            "filtered": bool(status or prospect_pk),
+        },
+    )
+
+
+def _uuid_or_none(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def deal_new(request, prospect_pk):
+    owner = _seller_or_403(request)
+    prospect = prospect_get(user=request.user, pk=prospect_pk)
+    form = DealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deal = services.deal_create(
+                actor=request.user, owner=owner, prospect=prospect, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Deal recorded."))
+            return redirect("deal", deal.pk)
+    return render(
+        request,
+        "deals/form.html",
+        {"form": form, "prospect": prospect, "deal": None, "consumer": prospect.kind == "b2c"},
+    )
+
+
+@login_required
+def deal_edit(request, pk):
+    deal = selectors.deal_get(user=request.user, pk=pk)
+    _seller_or_403(request)
+    initial = {name: getattr(deal, name) for name in FORM_FIELDS}
+    form = DealForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deal_update(actor=request.user, deal=deal, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Deal saved."))
+            return redirect("deal", deal.pk)
+    return render(
+        request,
+        "deals/form.html",
+        {
+            "form": form,
+            "prospect": deal.prospect,
+            "deal": deal,
+            "consumer": selectors.is_consumer_deal(deal),
+        },
+    )
+
+
+@login_required
+def deal_detail(request, pk):
+    _reader_or_403(request)
+    deal = selectors.deal_get(user=request.user, pk=pk)
+    consumer = selectors.is_consumer_deal(deal)
+    checklist = [
+        (_("Pre-contractual information given"), deal.precontractual_info_on, "precontractual"),
+        (_("Withdrawal right information given"), deal.withdrawal_info_on, "withdrawal"),
+        (_("Delivery date"), deal.delivery_on, "delivery"),
+    ]
+    return render(
+        request,
+        "deals/detail.html",
+        {
+            "deal": deal,
+            "consumer": consumer,
+            "checklist": checklist if consumer else [],
+            "missing": selectors.missing_for_win(deal),
+            "withdrawal": selectors.withdrawal_of(deal),
+            "can_edit": has_role(request.user, *SELLERS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def deal_win(request, pk):
+    deal = selectors.deal_get(user=request.user, pk=pk)
+    _seller_or_403(request)
+    try:
+        services.deal_win(actor=request.user, deal=deal)
+    except services.DealIncomplete as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Deal marked as won."))
+    return redirect("deal", pk)
