@@ -38,7 +38,9 @@ class CharterVersion(models.Model):
     effective_date = models.DateField(_("effective date"))
     required_for_prospecting = models.BooleanField(_("required for prospecting"), default=False)
     # Charters bind employees only when adopted after the staff representatives were consulted.
-    staff_consulted_on = models.DateField(_("staff representatives consulted on"), null=True)
+    staff_consulted_on = models.DateField(
+        _("staff representatives consulted on"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["charter__kind", "-version"]

@@ -3,7 +3,17 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, F, Func, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -97,3 +107,33 @@ def compliance_of_many(employees, *, today: datetime.date | None = None) -> dict
 def compliance_of(employee, *, today: datetime.date | None = None) -> dict:
     """What keeps the employee from prospecting: the same facts the gate reads (RULES 12–13)."""
     return compliance_of_many([employee], today=today)[employee.pk]
+
+
+class VersionStatus:
+    CURRENT = "current"
+    SCHEDULED = "scheduled"
+    SUPERSEDED = "superseded"
+
+
+def versions_of(*, kind: str, today: datetime.date | None = None) -> list[CharterVersion]:
+    """Every version of the ``kind`` charter, newest first, each with its ``status``.
+
+    The status uses the same rule as ``current_versions``: the highest version
+    already in force is current; later ones are scheduled, earlier ones superseded.
+    """
+    today = today or timezone.localdate()
+    versions = list(
+        CharterVersion.objects.filter(charter__kind=kind)
+        .select_related("charter")
+        .annotate(acknowledgement_count=Count("acknowledgements"))
+        .order_by("-version")
+    )
+    current = next((v for v in versions if v.effective_date <= today), None)
+    for version in versions:
+        if current is None or version.version > current.version:
+            version.status = VersionStatus.SCHEDULED
+        elif version.pk == current.pk:
+            version.status = VersionStatus.CURRENT
+        else:
+            version.status = VersionStatus.SUPERSEDED
+    return versions

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from charters import selectors
-from charters.models import Acknowledgement, CharterVersion, Training
+from charters.models import Acknowledgement, Charter, CharterKind, CharterVersion, Training
+from onboarding.services import onboarding_refresh
 
 
 @transaction.atomic
@@ -36,6 +37,7 @@ def charter_acknowledge(
     acknowledgement.full_clean(exclude=["employee", "version"])
     acknowledgement.save()
     events.created(actor=employee.user, obj=acknowledgement, fields=["version", "via"])
+    onboarding_refresh(employee=employee)
     return acknowledgement, True
 
 
@@ -62,4 +64,93 @@ def training_record(
     training.full_clean(exclude=["employee", "recorded_by"])
     training.save()
     events.created(actor=actor, obj=training, fields=["employee", "completed_at", "valid_until"])
+    onboarding_refresh(employee=employee)
     return training
+
+
+@transaction.atomic
+def charter_version_publish(
+    *,
+    actor,
+    kind: str,
+    title_en: str,
+    title_fr: str,
+    text_en: str,
+    text_fr: str,
+    effective_date: datetime.date,
+    required_for_prospecting: bool,
+    staff_consulted_on: datetime.date | None = None,
+) -> CharterVersion:
+    """Publish the next version of the ``kind`` charter (created on its first version).
+
+    A required version replaces the current one on its effective date: from then
+    on every earlier acknowledgement is stale and the gate denies ``charter_missing``
+    until each employee acknowledges again (RULES 13).
+    """
+    if kind not in CharterKind.values:
+        raise ValidationError({"kind": _("unknown charter kind")})
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if required_for_prospecting and staff_consulted_on is None:
+        # C. trav. L1321-4: rules binding employees are adopted after the staff representatives.
+        errors.setdefault("staff_consulted_on", []).append(
+            _(
+                "a charter required for prospecting binds employees only once the staff "
+                "representatives have been consulted: give the date of the consultation"
+            )
+        )
+    if staff_consulted_on is not None and staff_consulted_on > today:
+        errors.setdefault("staff_consulted_on", []).append(
+            _("the consultation date cannot be in the future")
+        )
+    if staff_consulted_on is not None and staff_consulted_on > effective_date:
+        errors.setdefault("staff_consulted_on", []).append(
+            _("the staff representatives must be consulted before the charter takes effect")
+        )
+    if effective_date < today:
+        errors.setdefault("effective_date", []).append(
+            _("a charter cannot take effect before it is published")
+        )
+    charter, _created = Charter.objects.get_or_create(kind=kind)
+    # Serialises two publications of the same charter: version numbers stay gapless and unique.
+    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    latest = charter.versions.order_by("-version").first()
+    if latest is not None and effective_date < latest.effective_date:
+        errors.setdefault("effective_date", []).append(
+            _(
+                "the previous version takes effect on %(date)s; a newer one cannot take effect "
+                "earlier"
+            )
+            % {"date": latest.effective_date}
+        )
+    if errors:
+        raise ValidationError(errors)
+    version = CharterVersion(
+        charter=charter,
+        version=(latest.version + 1) if latest else 1,
+        title_en=title_en.strip(),
+        title_fr=title_fr.strip(),
+        text_en=text_en.strip(),
+        text_fr=text_fr.strip(),
+        effective_date=effective_date,
+        required_for_prospecting=required_for_prospecting,
+        staff_consulted_on=staff_consulted_on,
+    )
+    version.full_clean(exclude=["charter"])
+    version.save()
+    events.created(
+        actor=actor,
+        obj=version,
+        fields=[
+            "charter",
+            "version",
+            "effective_date",
+            "required_for_prospecting",
+            "staff_consulted_on",
+            "title_en",
+            "title_fr",
+            "text_en",
+            "text_fr",
+        ],
+    )
+    return version

@@ -10,4 +10,5 @@ urlpatterns = [
         name="charter-acknowledge",
     ),
     path("hr/compliance/", views.team_compliance, name="team-compliance"),
+    path("charters/", views.charter_publish, name="charter-publish"),
 ]

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charters import selectors, services
-from charters.forms import TrainingForm
-from charters.models import CharterVersion
+from charters.forms import CharterVersionForm, TrainingForm
+from charters.models import CharterKind, CharterVersion
 from people.models import Role
 from people.selectors import employee_of, employees_visible_to, has_role
 
@@ -76,3 +76,29 @@ def team_compliance(request):
     compliance = selectors.compliance_of_many(people)
     rows = [{"employee": person, **compliance[person.pk]} for person in people]
     return render(request, "charters/team_compliance.html", {"rows": rows, "form": form})
+
+
+@login_required
+def charter_publish(request):
+    """HR and the DPO publish charter versions; everyone's acknowledgement of a required one lapses."""
+    if not has_role(request.user, Role.HR, Role.DPO):
+        raise PermissionDenied
+    form = CharterVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+        try:
+            version = services.charter_version_publish(actor=request.user, **fields)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)d published.") % {"number": version.version},
+            )
+            return redirect("charter-publish")
+    charters = [
+        {"kind": kind, "label": label, "versions": selectors.versions_of(kind=kind)}
+        for kind, label in CharterKind.choices
+    ]
+    return render(request, "charters/publish.html", {"form": form, "charters": charters})

@@ -1,0 +1,115 @@
+"""Browser pages: the employee's onboarding checklist, "My pre-hire contacts", and HR's overview."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from onboarding import selectors, services
+from onboarding.forms import ContributionForm
+from people.models import Role
+from people.selectors import employee_of, has_role
+
+PAGE_SIZE = 50
+
+
+def _employee_or_403(request):
+    employee = employee_of(request.user)
+    if employee is None:
+        raise PermissionDenied
+    return employee
+
+
+@login_required
+def my_onboarding(request):
+    employee = _employee_or_403(request)
+    return render(
+        request,
+        "onboarding/my_onboarding.html",
+        {"checklist": selectors.checklist_of(employee)},
+    )
+
+
+@login_required
+def pre_hire_contacts(request):
+    employee = _employee_or_403(request)
+    prospects = selectors.pre_hire_prospects_of(employee)
+    page = Paginator(prospects, PAGE_SIZE).get_page(request.GET.get("page"))
+    checklist = selectors.checklist_of(employee)
+    return render(
+        request,
+        "onboarding/pre_hire_contacts.html",
+        {
+            "page": page,
+            "agreement": next(
+                (i for i in checklist.items if i.key == "contribution_agreement"), None
+            ),
+            "locked": checklist.agreement_locked,
+        },
+    )
+
+
+@login_required
+@require_POST
+def contribution_decide(request):
+    """First post: show what will change and ask to confirm; the confirmed post decides."""
+    employee = _employee_or_403(request)
+    form = ContributionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("pre-hire-contacts")
+    choice = form.cleaned_data
+    if request.POST.get("confirmed") != "1":
+        chosen = selectors.pre_hire_prospects_of(employee)
+        if not choice["all"]:
+            chosen = chosen.filter(pk__in=choice["prospect_ids"])
+        return render(
+            request,
+            "onboarding/confirm_contribution.html",
+            {"choice": choice, "chosen": chosen[:PAGE_SIZE], "count": chosen.count()},
+        )
+    try:
+        result = services.contribution_decide(
+            employee=employee,
+            contribute=choice["contribute"],
+            prospect_ids=choice["prospect_ids"],
+            all_pre_hire=choice["all"],
+            via="browser",
+        )
+    except services.ContributionLocked:
+        messages.error(request, _("Your departure has started: your decisions are final."))
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        if choice["contribute"]:
+            text = ngettext(
+                "%(count)d contact contributed to the company.",
+                "%(count)d contacts contributed to the company.",
+                result["changed"],
+            )
+        else:
+            text = ngettext(
+                "%(count)d contact stays yours.",
+                "%(count)d contacts stay yours.",
+                result["changed"],
+            )
+        messages.success(request, text % {"count": result["changed"]})
+    return redirect("pre-hire-contacts")
+
+
+@login_required
+def hr_onboarding(request):
+    if not has_role(request.user, Role.HR, Role.ADMIN):
+        raise PermissionDenied
+    page = Paginator(selectors.onboardings_for_hr(), PAGE_SIZE).get_page(request.GET.get("page"))
+    checklists = selectors.checklists_of_many(page.object_list)
+    rows = [checklists[employee.pk] for employee in page.object_list]
+    return render(request, "onboarding/hr_onboarding.html", {"page": page, "rows": rows})
