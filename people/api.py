@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
@@ -33,7 +33,10 @@ class TokenView(ObtainAuthToken):
             "TokenRequest",
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            429: OpenApiResponse(description="Too many attempts: try again later."),
+        },
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -131,10 +134,20 @@ class EmployeeDetail(generics.RetrieveAPIView):
 
 class SocialAccountSerializer(serializers.ModelSerializer):
     network = serializers.ChoiceField(choices=Network.choices)
+    # Optional: null (or leaving it out) when the account has no public profile URL.
+    profile_url = serializers.URLField(max_length=500, required=False, allow_null=True)
 
     class Meta:
         model = SocialAccount
         fields = ["id", "network", "handle", "profile_url"]
+
+    def validate_profile_url(self, value):
+        return value or ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["profile_url"] = data["profile_url"] or None
+        return data
 
 
 class SocialAccountListCreate(generics.ListCreateAPIView):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = _("Employees and social accounts")
+
+    def ready(self):
+        from socialcrm.lib.api import refuse_non_string_text
+
+        refuse_non_string_text()

@@ -1,13 +1,30 @@
 """Shared pieces of the REST API: pagination, error shape, JSON 404."""
 
 from django.http import JsonResponse
-from rest_framework import pagination
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import fields, pagination
+from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """The requested page size, or 400 naming `page_size` (DRF would silently use the default)."""
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw or raw == [""]:
+            return self.page_size
+        try:
+            (size,) = (int(value) for value in raw)
+        except ValueError:
+            raise ValidationError({"page_size": [_("Give one whole number.")]}) from None
+        if not 1 <= size <= self.max_page_size:
+            message = _("Between 1 and %(max)d.") % {"max": self.max_page_size}
+            raise ValidationError({"page_size": [message]})
+        return size
 
 
 def exception_handler(exc, context):
@@ -19,5 +36,26 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # answers 404 to every method; nothing to protect, and the answer stays JSON
 def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def refuse_non_string_text() -> None:
+    """Every API text field refuses numbers and booleans instead of turning 0 into "0".
+
+    DRF's CharField (and the e-mail, URL, slug and regex fields built on it)
+    accepts any number; other systems must learn early that they sent the wrong
+    type. Applied once at start-up so no serializer can forget it.
+    """
+    accepts_numbers = fields.CharField.to_internal_value
+    if getattr(accepts_numbers, "strict", False):
+        return
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return accepts_numbers(self, data)
+
+    to_internal_value.strict = True
+    fields.CharField.to_internal_value = to_internal_value
