@@ -233,6 +233,14 @@ def main() -> int:
         from bench import scale
 
         scale.run(workdir)
+
+        from bench import dashboard
+
+        dashboard.run()
+
+        from bench import offboarding
+
+        offboarding.run()
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from onboarding.selectors import home_checklist
 from people import selectors, services
 from people.forms import SocialAccountForm
 from people.models import Role
@@ -40,6 +41,7 @@ def home(request):
     employee = selectors.employee_of(request.user)
     role = selectors.role_of(request.user)
     context = {"employee": employee, "role": role}
+    context["onboarding_checklist"] = home_checklist(employee)
     if employee is not None and role in (Role.REP, Role.MANAGER):
         context["accounts"] = selectors.social_accounts_of(request.user)
     if employee is not None and role == Role.MANAGER:

@@ -80,6 +80,22 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
 PROSPECT_RETENTION_DAYS = env_int("PROSPECT_RETENTION_DAYS", 1095, minimum=1)
 EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 1825, minimum=1)
+# Retention jobs (retention/): the one re-permission attempt, asked of the owner this many
+# days before a prospect's retention date (off unless enabled), and rows per batch.
+RETENTION_REPERMISSION = env_bool("RETENTION_REPERMISSION", default=False)
+RETENTION_REPERMISSION_DAYS = env_int("RETENTION_REPERMISSION_DAYS", 30, minimum=1)
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1)
+# Data-subject requests: "due soon" window, how long an access export stays downloadable,
+# and where exports are kept (sealed, outside the web root).
+DSAR_DUE_SOON_DAYS = env_int("DSAR_DUE_SOON_DAYS", 7, minimum=1)
+DSAR_EXPORT_DAYS = env_int("DSAR_EXPORT_DAYS", 30, minimum=1)
+DSAR_EXPORT_DIR = Path(env_str("DSAR_EXPORT_DIR", str(VAR_DIR / "dsar-exports")))
+DSAR_PUBLIC_THROTTLE_RATE = env_str("DSAR_PUBLIC_THROTTLE_RATE", "5/hour")
+# Offboarding: how long the leaver's export and attestation page stay open, and how long a
+# running step may go silent before beat re-enqueues it from its cursor.
+OFFBOARDING_EXPORT_DAYS = env_int("OFFBOARDING_EXPORT_DAYS", 30, minimum=1)
+OFFBOARDING_ATTESTATION_DAYS = env_int("OFFBOARDING_ATTESTATION_DAYS", 30, minimum=1)
+OFFBOARDING_STEP_LEASE_SECONDS = env_int("OFFBOARDING_STEP_LEASE_SECONDS", 60, minimum=5)
 
 # The outreach gate (RULES.md): thresholds and the content check's word lists.
 COMPANY_NAME = env_str("COMPANY_NAME", "SocialCRM Demo SAS")
@@ -90,6 +106,10 @@ INFORMATION_NOTICE_TEXT = _(
     "not contact you again. Your rights (access, erasure, objection): privacy@socialcrm.local"
 )
 GATE_STATEMENT_TIMEOUT_MS = env_int("GATE_STATEMENT_TIMEOUT_MS", 2000, minimum=1)
+# The gate's query compiled once per process and run as a server-side prepared statement
+# (consent/facts.py). Off: behind a pooler that cannot keep prepared statements (PgBouncer
+# in transaction mode before 1.21).
+GATE_PREPARED_QUERY = env_bool("GATE_PREPARED_QUERY", default=True)
 CONNECTION_REQUEST_MAX = env_int("CONNECTION_REQUEST_MAX", 2, minimum=1)
 CONNECTION_REQUEST_WINDOW_DAYS = env_int("CONNECTION_REQUEST_WINDOW_DAYS", 180, minimum=1)
 UNANSWERED_MAX = env_int("UNANSWERED_MAX", 3, minimum=1)
@@ -189,6 +209,15 @@ INSTALLED_APPS = [
     "consent",
     "imports",
     "charters",
+    "dsar",
+    "outbox",
+    "offboarding",
+    "content",
+    "deals",
+    "register",
+    "dashboard",
+    "onboarding",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +230,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A departed employee's session opens their attestation page alone.
+    "offboarding.middleware.DepartedEmployeeMiddleware",
 ]
 
 ROOT_URLCONF = "socialcrm.urls"
@@ -218,6 +249,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.employee",
+                "dsar.context_processors.dsar_deadlines",
             ],
         },
     },
@@ -232,6 +264,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+elif GATE_PREPARED_QUERY:
+    # Lets the cursors that ask for it prepare (only the gate's); Django's default cursors
+    # bind client-side and never do.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The gate's covering index (INCLUDE columns) is a PostgreSQL optimisation; SQLite, the
 # development default, simply builds it without them.
@@ -261,7 +297,30 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
+    "dsar-purge-expired-exports": {
+        "task": "dsar.tasks.purge_expired_exports",
+        "schedule": 24 * 3600,
+    },
+    "dsar-deadline-reminder": {"task": "dsar.tasks.remind_dsar_deadlines", "schedule": 24 * 3600},
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 24 * 3600},
+    # Sends tasks whose enqueue missed the broker, and re-enqueues offboarding jobs
+    # whose worker died (outbox/, offboarding/).
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 5.0},
+    "sweep-offboarding-steps": {
+        "task": "offboarding.tasks.sweep_stalled_steps",
+        "schedule": 15.0,
+    },
+    "offboarding-departures": {"task": "offboarding.tasks.apply_departures", "schedule": 3600},
+    "offboarding-expired-exports": {
+        "task": "offboarding.tasks.delete_expired_exports",
+        "schedule": 24 * 3600,
+    },
+    # RULES 18-19: prospects past retention, outreach contents past the evidence period.
+    "retention-purge-prospects": {
+        "task": "retention.tasks.purge_expired_prospects",
+        "schedule": 24 * 3600,
+    },
+    "retention-purge-evidence": {"task": "retention.tasks.purge_evidence", "schedule": 24 * 3600},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -308,9 +367,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON bodies only (the LinkedIn upload declares its own multipart parser):
+    # form encodings would turn an empty field into "not given".
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # `?format=` names an export's file format (register, DSAR), never a DRF renderer.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PAGINATION_CLASS": "socialcrm.lib.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"login": env_str("LOGIN_THROTTLE_RATE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env_str("LOGIN_THROTTLE_RATE", "10/min"),
+        "dsar_public": DSAR_PUBLIC_THROTTLE_RATE,
+    },
     "EXCEPTION_HANDLER": "socialcrm.lib.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -324,6 +391,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "socialcrm.lib.schema.document_error_responses",
+    ],
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -7,6 +7,7 @@ from audit.api import AuditEventList
 from charters import api as charters_api
 from consent import api as consent_api
 from imports import api as imports_api
+from onboarding import api as onboarding_api
 from people import api as people_api
 from prospects import api as prospects_api
 from socialcrm.lib.api import api_not_found
@@ -26,6 +27,11 @@ api_patterns = [
         "prospects/<uuid:pk>/history/",
         prospects_api.ProspectHistory.as_view(),
         name="api-prospect-history",
+    ),
+    path(
+        "prospects/<uuid:pk>/shares/",
+        prospects_api.ProspectShares.as_view(),
+        name="api-prospect-shares",
     ),
     path(
         "prospects/<uuid:pk>/consents/",
@@ -55,13 +61,34 @@ api_patterns = [
         charters_api.CharterAcknowledge.as_view(),
         name="api-charter-acknowledge",
     ),
+    path(
+        "charters/<str:kind>/versions/",
+        charters_api.CharterVersions.as_view(),
+        name="api-charter-versions",
+    ),
     path("trainings/", charters_api.TrainingCreate.as_view(), name="api-trainings"),
     path(
         "employees/<int:pk>/compliance/",
         charters_api.EmployeeCompliance.as_view(),
         name="api-employee-compliance",
     ),
-    re_path(r"^.*$", api_not_found),
+    path(
+        "employees/<int:pk>/onboarding/",
+        onboarding_api.EmployeeOnboarding.as_view(),
+        name="api-employee-onboarding",
+    ),
+    path(
+        "prospects/contribution/",
+        onboarding_api.ProspectContribution.as_view(),
+        name="api-prospect-contribution",
+    ),
+    path("content/", include("content.api_urls")),
+    path("deals/", include("deals.api_urls")),
+    path("register/", include("register.api_urls")),
+    path("dashboard/", include("dashboard.api_urls")),
+    path("dsar/", include("dsar.api_urls")),
+    path("", include("offboarding.api_urls")),
+    re_path(r"^[\s\S]*$", api_not_found),  # any path, newlines included, answers JSON
 ]
 
 urlpatterns = [
@@ -72,6 +99,13 @@ urlpatterns = [
     path("", include("prospects.urls")),
     path("", include("people.urls")),
     path("", include("charters.urls")),
+    path("", include("onboarding.urls")),
+    path("", include("content.urls")),
+    path("", include("deals.urls")),
+    path("", include("register.urls")),
+    path("", include("dashboard.urls")),
+    path("", include("offboarding.urls")),
+    path("", include("dsar.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,6 +10,9 @@ from tests.factories import EmployeeFactory, SocialAccountFactory
 pytestmark = pytest.mark.browser
 
 
+SALES_LINKS = ["Home", "My prospects", "Import", "My social accounts", "My compliance"]
+
+
 def nav_links(page) -> list[str]:
     return [text.strip() for text in page.locator("header nav a").all_inner_texts()]
 
@@ -33,6 +36,8 @@ def test_a_rep_switches_to_french_in_the_header_works_in_french_and_logs_out(pag
         "Importer",
         "Mes comptes sociaux",
         "Ma conformité",
+        "Ventes",
+        "Partager",
     ]
     expect(page.get_by_role("heading", name="Votre profil")).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("Commercial")
@@ -64,17 +69,35 @@ def test_a_french_browser_gets_the_french_ui_without_choosing(page, live_server)
     [
         (
             "rep",
-            ["Home", "My prospects", "Import", "My social accounts", "My compliance"],
+            [*SALES_LINKS, "Deals", "Share"],
             "Your social accounts",
         ),
         (
             "manager",
-            ["Home", "Team prospects", "Import", "My social accounts", "My compliance"],
+            ["Home", "Team prospects", *SALES_LINKS[2:], "Deals", "Share", "Content library"],
             "Your team",
         ),
-        ("hr", ["Home"], "Employees"),
-        ("dpo", ["Home", "Prospects", "Suppression list", "API"], "Oversight"),
-        ("admin", ["Home", "Suppression list", "API", "Administration"], "Oversight"),
+        ("hr", ["Home", "Offboarding"], "Employees"),
+        (
+            "dpo",
+            [
+                "Home",
+                "Dashboard",
+                "Prospects",
+                "Content library",
+                "Data requests",
+                "Suppression list",
+                "Register",
+                "API",
+                "Offboarding",
+            ],
+            "Oversight",
+        ),
+        (
+            "admin",
+            ["Home", "Data requests", "Suppression list", "Register", "API", "Administration"],
+            "Oversight",
+        ),
     ],
 )
 def test_each_role_sees_only_its_own_links(page, live_server, role, links, section):
