@@ -141,3 +141,22 @@ def test_the_dpo_signs_the_report_off_once_done(client, dpo, open_case):
     open_case.refresh_from_db()
     assert open_case.signed_off_by == dpo.user
     assert "Signed off by" in client.get(f"/offboarding/{open_case.pk}/report/").content.decode()
+
+
+def test_the_report_prints_its_times_as_dates_not_iso_strings(client, dpo, open_case):
+    report = {
+        "inventory": {},
+        "access_revoked": {"at": "2026-12-31T17:45:00+00:00", "shares_removed": 2},
+        "attested": {
+            "prospects": 3,
+            "listed": 3,
+            "attestations": [{"by": "hugo", "prospects": 3, "at": "2026-12-30T09:05:00+00:00"}],
+        },
+    }
+    Offboarding.objects.filter(pk=open_case.pk).update(status="done", report=report)
+    client.force_login(dpo.user)
+
+    page = client.get(f"/offboarding/{open_case.pk}/report/").content.decode()
+
+    assert "2026-12-31T17:45" not in page and "2026-12-30T09:05" not in page
+    assert "12/31/2026" in page and "12/30/2026" in page
