@@ -13,6 +13,7 @@ from charters.forms import CharterVersionForm, TrainingForm
 from charters.models import CharterKind, CharterVersion
 from people.models import Role
 from people.selectors import employee_of, employees_visible_to, has_role
+from socialcrm.lib.forms import add_service_errors
 
 
 def _employee_or_403(request):
@@ -67,8 +68,7 @@ def team_compliance(request):
         try:
             services.training_record(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Training recorded."))
             return redirect("team-compliance")
@@ -89,8 +89,7 @@ def charter_publish(request):
         try:
             version = services.charter_version_publish(actor=request.user, **fields)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -19,6 +19,7 @@ from content import selectors as content_selectors
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects.selectors import prospect_get, prospects_visible_to
+from socialcrm.lib.forms import add_service_errors
 
 SALES = (Role.REP, Role.MANAGER)
 
@@ -155,8 +156,7 @@ def contact_consent(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             form = None
     return render(

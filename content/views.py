@@ -13,17 +13,13 @@ from content.forms import ContentForm, StatusFilterForm
 from content.models import ContentItem
 from people.models import Role
 from people.selectors import employee_of, has_role
+from socialcrm.lib.forms import add_service_errors
 
 
 def _author_or_403(request):
     if not selectors.is_author(request.user) or employee_of(request.user) is None:
         raise PermissionDenied
     return employee_of(request.user)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -51,7 +47,7 @@ def content_new(request):
                 actor=request.user, author=author, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved: another author must approve it."))
             return redirect("content-item", version.item_id)
@@ -82,7 +78,7 @@ def content_edit(request, pk):
                 actor=request.user, author=author, item=item, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("New version saved: it needs approval again."))
             return redirect("content-item", item.pk)

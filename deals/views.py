@@ -16,6 +16,7 @@ from deals.models import DealStatus
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects.selectors import prospect_get
+from socialcrm.lib.forms import add_service_errors
 
 READERS = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 SELLERS = (Role.REP, Role.MANAGER)
@@ -31,11 +32,6 @@ def _seller_or_403(request):
     if not has_role(request.user, *SELLERS):
         raise PermissionDenied
     return employee_of(request.user)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -81,7 +77,7 @@ def deal_new(request, prospect_pk):
                 actor=request.user, owner=owner, prospect=prospect, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Deal recorded."))
             return redirect("deal", deal.pk)
@@ -102,7 +98,7 @@ def deal_edit(request, pk):
         try:
             services.deal_update(actor=request.user, deal=deal, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Deal saved."))
             return redirect("deal", deal.pk)

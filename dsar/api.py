@@ -1,9 +1,7 @@
 """REST endpoints of data-subject requests (API.md, "DSAR and register")."""
 
 import json
-from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -155,23 +153,6 @@ BAD_EXTENSION = OpenApiResponse(
 )
 
 
-@contextmanager
-def _as_api_errors():
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            body = {
-                ("non_field_errors" if key == "__all__" else key): messages
-                for key, messages in exc.message_dict.items()
-            }
-        else:
-            body = {"non_field_errors": exc.messages, "detail": exc.messages[0]}
-            if getattr(exc, "code", None):
-                body["code"] = exc.code
-        raise ApiValidationError(body) from None
-
-
 def _refused(exc: services.DsarRefused) -> Response:
     return Response({"code": exc.code, "detail": exc.detail}, status=status.HTTP_409_CONFLICT)
 
@@ -199,14 +180,13 @@ class PublicDsarCreate(APIView):
     def post(self, request):
         data = PublicDsarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _as_api_errors():
-            services.dsar_create(
-                actor="public",
-                received_via=ReceivedVia.PUBLIC_FORM,
-                language=getattr(request, "LANGUAGE_CODE", "en"),
-                verify_url_builder=_verify_url_builder(request),
-                **data.validated_data,
-            )
+        services.dsar_create(
+            actor="public",
+            received_via=ReceivedVia.PUBLIC_FORM,
+            language=getattr(request, "LANGUAGE_CODE", "en"),
+            verify_url_builder=_verify_url_builder(request),
+            **data.validated_data,
+        )
         # Nothing about the request or whether we know the person: the answer goes by e-mail.
         return Response(
             {"detail": "request received: confirm it with the link we e-mailed you"},
@@ -250,8 +230,7 @@ class DsarListCreate(generics.ListAPIView):
             raise ApiValidationError(
                 {"received_via": ["public_form requests use /api/dsar/public/"]}
             )
-        with _as_api_errors():
-            dsar = services.dsar_create(actor=request.user, **values)
+        dsar = services.dsar_create(actor=request.user, **values)
         return Response(DsarSerializer(dsar).data, status=status.HTTP_201_CREATED)
 
 
@@ -280,8 +259,7 @@ class DsarExtend(_DpoAction):
         dsar = self.dsar(request, pk)
         data = ExtendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _as_api_errors():
-            dsar = services.dsar_extend(actor=request.user, dsar=dsar, **data.validated_data)
+        dsar = services.dsar_extend(actor=request.user, dsar=dsar, **data.validated_data)
         return Response(DsarSerializer(dsar).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -305,12 +283,11 @@ class DsarExecute(_DpoAction):
         data = ExecuteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            with _as_api_errors():
-                dsar = services.dsar_execute(
-                    actor=request.user,
-                    dsar=dsar,
-                    corrections=data.validated_data.get("corrections"),
-                )
+            dsar = services.dsar_execute(
+                actor=request.user,
+                dsar=dsar,
+                corrections=data.validated_data.get("corrections"),
+            )
         except services.DsarRefused as exc:
             return _refused(exc)
         return Response(DsarSerializer(dsar).data, status=status.HTTP_202_ACCEPTED)
@@ -323,8 +300,7 @@ class DsarReject(_DpoAction):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            with _as_api_errors():
-                dsar = services.dsar_reject(actor=request.user, dsar=dsar, **data.validated_data)
+            dsar = services.dsar_reject(actor=request.user, dsar=dsar, **data.validated_data)
         except services.DsarRefused as exc:
             return _refused(exc)
         return Response(DsarSerializer(dsar).data, status=status.HTTP_202_ACCEPTED)

@@ -26,6 +26,7 @@ from dsar.models import (
 )
 from people.models import Role
 from people.selectors import employee_of, has_role
+from socialcrm.lib.forms import add_service_errors
 
 DPO_ROLES = (Role.DPO, Role.ADMIN)
 
@@ -53,8 +54,7 @@ def public_request(request):
                     **data,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 return redirect("dsar-public-sent")
     return render(request, "dsar/public_request.html", {"form": form})
@@ -109,8 +109,7 @@ def dsar_new(request):
         try:
             dsar = services.dsar_create(actor=request.user, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -15,6 +15,7 @@ from offboarding.forms import EmployeeAttestationForm, HrAttestationForm, Offboa
 from offboarding.models import CaseStatus, Offboarding
 from people.models import Role
 from people.selectors import employee_get, has_role
+from socialcrm.lib.forms import add_service_errors
 
 PAGE_SIZE = 25
 
@@ -62,8 +63,7 @@ def offboarding_new(request, employee_pk):
             )
             services.offboarding_start(actor=request.user, offboarding=case)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except services.OffboardingConflict as exc:
             form.add_error(None, exc.message)
         else:
@@ -122,8 +122,7 @@ def offboarding_attestation(request, pk):
                 signed_document=form.cleaned_data.get("signed_document", ""),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except services.OffboardingConflict as exc:
             form.add_error(None, exc.message)
         else:

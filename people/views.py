@@ -12,6 +12,7 @@ from people import selectors, services
 from people.forms import SocialAccountForm
 from people.models import Role
 from socialcrm.lib import login_throttle
+from socialcrm.lib.forms import add_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -60,8 +61,7 @@ def social_accounts(request):
         try:
             services.social_account_create(employee=employee, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Account registered."))
             return redirect("social-accounts")

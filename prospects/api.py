@@ -1,7 +1,5 @@
 """REST endpoints for prospects (API.md, "Prospects")."""
 
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -152,22 +150,6 @@ _REJECTION_DETAIL = {
 }
 
 
-@contextmanager
-def _as_400():
-    """The services' ValidationError as a 400 naming each field."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            body = {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            body = {"non_field_errors": exc.messages}
-        raise ApiValidationError(body) from None
-
-
 def _conflict(user, exc: services.ProspectRejected) -> Response:
     body = {"code": exc.code, "detail": _REJECTION_DETAIL[exc.code]}
     if exc.code == services.ProspectRejected.DUPLICATE:
@@ -224,8 +206,7 @@ class ProspectListCreate(generics.ListAPIView):
         if owner is None:
             raise ApiValidationError({"owner": ["name the employee who owns this prospect"]})
         try:
-            with _as_400():
-                prospect = services.prospect_create(actor=request.user, owner=owner, data=values)
+            prospect = services.prospect_create(actor=request.user, owner=owner, data=values)
         except services.ProspectRejected as exc:
             return _conflict(request.user, exc)
         return Response(ProspectSerializer(prospect).data, status=status.HTTP_201_CREATED)
@@ -254,10 +235,9 @@ class ProspectDetail(APIView):
         data = ProspectInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
-            with _as_400():
-                prospect = services.prospect_update(
-                    actor=request.user, prospect=prospect, data=data.validated_data
-                )
+            prospect = services.prospect_update(
+                actor=request.user, prospect=prospect, data=data.validated_data
+            )
         except services.ProspectRejected as exc:
             return _conflict(request.user, exc)
         return Response(ProspectSerializer(prospect).data)

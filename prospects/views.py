@@ -17,6 +17,7 @@ from people.selectors import employee_of, has_role, role_of
 from prospects import rules, selectors, services
 from prospects.forms import ProspectFilterForm, ProspectForm, ShareForm
 from prospects.models import Prospect
+from socialcrm.lib.forms import add_service_errors
 
 PAGE_SIZE = 25
 _READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
@@ -117,8 +118,7 @@ def _store(request, form: ProspectForm, *, save):
     try:
         return save(form.service_data())
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
     except services.ProspectRejected as exc:
         form.rejection = exc.code
         existing = exc.existing

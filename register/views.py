@@ -12,6 +12,7 @@ from people.selectors import has_role
 from register import selectors, services
 from register.forms import ProcessingActivityForm
 from register.models import PROSE_FIELDS
+from socialcrm.lib.forms import add_service_errors
 
 
 def _require(request, *roles):
@@ -44,8 +45,7 @@ def _save(request, form, *, save):
     try:
         return save(form.cleaned_data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
         return None
 
 

@@ -1,5 +1,6 @@
 """Shared pieces of the REST API: pagination, error shape, JSON 404."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -27,8 +28,26 @@ class Pagination(pagination.PageNumberPagination):
         return size
 
 
+def _validation_body(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    body = {"non_field_errors": exc.messages, "detail": exc.messages[0]}
+    if getattr(exc, "code", None):
+        body["code"] = exc.code
+    return body
+
+
 def exception_handler(exc, context):
-    """DRF's handler, with a stable ``code`` next to ``detail`` on non-field errors."""
+    """DRF's handler, with a stable ``code`` next to ``detail`` on non-field errors.
+
+    A service's Django ValidationError becomes a 400 naming each field, so API
+    views call services without translating their errors one by one.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(_validation_body(exc))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
