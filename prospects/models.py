@@ -41,9 +41,18 @@ class Visibility(models.TextChoices):
 class Prospect(models.Model):
     # Client-generated so the encryption's associated data can name the row before insert.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="prospects")
+    # Indexed by prospect_owner_recent (owner first) and, where set, prospect_social_account
+    # below: every index is rewritten when a row moves to another owner (offboarding).
+    owner = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="prospects", db_index=False
+    )
     social_account = models.ForeignKey(
-        SocialAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="prospects"
+        SocialAccount,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prospects",
+        db_index=False,
     )
     full_name = EncryptedTextField(_("full name"))
     # Keyed hashes of the name's words (see prospects.rules.name_tokens): exact-word search
@@ -109,7 +118,17 @@ class Prospect(models.Model):
             # The DPO's and admins' list of everyone: the default ordering, walked in order
             # (without it, a page at 1M rows sorted the whole table).
             models.Index(fields=["-created_at", "id"], name="prospect_recent"),
-            models.Index(fields=["phone_index"], name="prospect_phone_index"),
+            # Looked up by value only: rows without a phone (most imports) stay out.
+            models.Index(
+                fields=["phone_index"],
+                condition=Q(phone_index__isnull=False),
+                name="prospect_phone_index",
+            ),
+            models.Index(
+                fields=["social_account"],
+                condition=Q(social_account__isnull=False),
+                name="prospect_social_account",
+            ),
         ]
 
     def __str__(self):
