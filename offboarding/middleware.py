@@ -3,8 +3,8 @@
 They keep that access until they have attested or the attestation deadline
 has passed; any other page logs nothing and sends them back to it (API calls
 get 403). Once the checklist revokes their access, the login itself fails.
-API tokens are deleted at the departure date (``services.departures_due_apply``),
-so this check only has to cover the browser session.
+API tokens stop at the departure date (``socialcrm.lib.auth``) and are deleted by
+``services.departures_due_apply``, so this check only has to cover the browser session.
 """
 
 from django.contrib import messages
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from offboarding import selectors
 from people.models import EmployeeStatus
-from people.selectors import employee_of
+from people.selectors import employee_of, has_left
 
 # Pages the departed employee may open, all about their own case (checked by pk).
 _CASE_PAGES = {"offboarding-attestation", "offboarding-export", "api-offboarding-attestation"}
@@ -40,10 +40,7 @@ class DepartedEmployeeMiddleware:
 
     def _restrict(self, request, employee):
         today = timezone.localdate()
-        departed = employee.status == EmployeeStatus.DEPARTED or (
-            employee.departure_date is not None and employee.departure_date < today
-        )
-        if not departed:
+        if not has_left(employee, today):
             return None
         try:
             match = resolve(request.path_info)

@@ -2,8 +2,9 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from people.models import Employee, Role, SocialAccount
+from people.models import Employee, EmployeeStatus, Role, SocialAccount
 
 
 def employee_of(user) -> Employee | None:
@@ -13,6 +14,16 @@ def employee_of(user) -> Employee | None:
         return user.employee
     except Employee.DoesNotExist:
         return None
+
+
+def has_left(employee: Employee, today=None) -> bool:
+    """Departed, or past the departure date of an offboarding still under way."""
+    if employee.status == EmployeeStatus.ACTIVE:
+        return False
+    today = today or timezone.localdate()
+    return employee.status == EmployeeStatus.DEPARTED or (
+        employee.departure_date is not None and employee.departure_date < today
+    )
 
 
 def role_of(user) -> str | None:

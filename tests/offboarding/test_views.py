@@ -123,10 +123,13 @@ def test_after_the_deadline_the_departed_employee_is_logged_out(client, open_cas
     assert response["Location"].startswith("/login/")
 
 
-def test_api_tokens_go_at_the_departure_date(open_case, leaver, api_as):
+def test_api_tokens_stop_at_the_departure_date_and_are_then_deleted(open_case, leaver, api_as):
     client = api_as(leaver)
+    assert client.get("/api/prospects/").status_code == 200
     _departed(leaver, open_case)
 
+    # Refused at once, before the hourly job has deleted anything.
+    assert client.get("/api/prospects/").status_code == 401
     assert services.departures_due_apply() == 1
     assert client.get("/api/prospects/").status_code == 401
 

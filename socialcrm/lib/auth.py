@@ -1,0 +1,29 @@
+"""API token authentication that knows about departures.
+
+A token stops working the moment its employee is past their departure date, not
+only when the user is deactivated (DRF's own check) or when the hourly job deletes
+the token: in between, a departing employee keeps the attestation page alone.
+The employee comes in the token's own query, so authentication still costs one.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+from people.selectors import has_left
+
+
+class EmployeeTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user", "user__employee").get(key=key)
+        except model.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        employee = getattr(user, "employee", None)
+        if employee is not None and has_left(employee):
+            raise exceptions.AuthenticationFailed(_("This employee has left; the token is revoked."))
+        return user, token
