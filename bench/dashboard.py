@@ -170,6 +170,15 @@ def run(*, prospects: int | None = None, explain: bool = False) -> None:
         f"dashboard = {ratio:4.1f}x the floor (goal ≤ {GOAL_RATIO:.0f}x)  "
         f"{scale.MARK[ratio <= GOAL_RATIO]}"
     )
+    from bench import summary
+
+    summary.record(
+        f"GET {url} at {total:,} prospects",
+        f"p50 {endpoint_p50 * 1000:.0f} ms",
+        f"SELECT COUNT(*) p50 {floor_p50 * 1000:.0f} ms",
+        f"{ratio:.1f}x ≤ {GOAL_RATIO:.0f}x",
+        ratio <= GOAL_RATIO,
+    )
     if explain:
         explain_all(captured)
 

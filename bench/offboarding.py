@@ -167,6 +167,15 @@ def measure_throughput(database_url: str, hr) -> None:
         f"offboard transfer_data {step.done:,} of {PROSPECTS:,} prospects in {seconds:6.2f} s "
         f"= {rate:9,.0f} rows/s (goal ≥ {GOAL_ROWS_PER_SECOND:,})  {mark}"
     )
+    from bench import summary
+
+    summary.record(
+        "offboarding transfer_data 100k book",
+        f"{rate:,.0f} rows/s",
+        f"one UPDATE of the same rows {ceiling:,.0f} rows/s",
+        f"≥ {GOAL_ROWS_PER_SECOND:,} rows/s",
+        mark == "PASS",
+    )
     say(
         f"offboard ceiling: the same rows in one UPDATE statement (rolled back) "
         f"= {ceiling:9,.0f} rows/s; the job reaches {rate / ceiling:.2f} of it "
@@ -228,6 +237,15 @@ def measure_resume(database_url: str, hr) -> None:
     moved = Prospect.objects.filter(owner=successor).count()
     left = Prospect.objects.filter(owner=leaver).count()
     exact = step.done == moved == to_move and left <= own
+    from bench import summary
+
+    summary.record(
+        "offboarding resume after SIGKILL",
+        f"{resumed_after:.1f} s to the next batch",
+        f"lease {BENCH_LEASE_SECONDS} s",
+        "every record once, right owner",
+        exact,
+    )
     say(
         f"offboard killed at {done_at_kill:,}/{to_move:,}; resumed {resumed_after:5.1f} s after "
         f"the kill (lease {BENCH_LEASE_SECONDS} s + worker start); every record once with "
@@ -277,6 +295,9 @@ def main() -> int:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         run()
+        from bench import summary
+
+        summary.print_table()
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
     return 0

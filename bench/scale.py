@@ -40,6 +40,8 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import summary
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_TABLE = 1_000
 BIG_TABLE = 1_000_000
@@ -388,6 +390,13 @@ def report_list(small: dict, big: dict) -> None:
             f"list     {name:<4} p50 at 1M / p50 at 1k = {ratio:5.2f}x "
             f"(goal ≤ {LIST_GOAL:.0f}x)  {MARK[ratio <= LIST_GOAL]}"
         )
+        summary.record(
+            f"GET /api/prospects/?page_size=100 as {name}",
+            f"p50 {ms(big[name]['p50'])} at 1M",
+            f"p50 {ms(small[name]['p50'])} at 1k",
+            f"{ratio:.2f}x ≤ {LIST_GOAL:.0f}x",
+            ratio <= LIST_GOAL,
+        )
     for name, figures in (("1k", small), ("1M", big)):
         for viewer, figure in figures.items():
             q10, q100 = figure["queries"][10], figure["queries"][100]
@@ -459,6 +468,13 @@ def measure_gate(rep, account, prospects: dict) -> None:
             f"gate     {name}: p50 = {p50 / floor:5.1f}x the SELECT 1 floor "
             f"(goal ≤ {GATE_GOAL:.0f}x)  {MARK[p50 <= GATE_GOAL * floor]}"
         )
+        summary.record(
+            f"gate decision, {name}",
+            f"p50 {ms(p50)}",
+            f"SELECT 1 p50 {ms(floor)}",
+            f"{p50 / floor:.1f}x ≤ {GATE_GOAL:.0f}x",
+            p50 <= GATE_GOAL * floor,
+        )
     counts = list(queries.values())
     ok = max(counts) <= GATE_QUERIES_GOAL and len(set(counts)) == 1
     say(
@@ -466,6 +482,13 @@ def measure_gate(rep, account, prospects: dict) -> None:
         + ", ".join(f"{name} → {n}" for name, n in queries.items())
         + f" (goal ≤ {GATE_QUERIES_GOAL} and equal)  {MARK[ok]}"
         + (f"  [+{extra} BEGIN/COMMIT not counted]" if extra else "")
+    )
+    summary.record(
+        "gate queries per decision",
+        ", ".join(str(n) for n in counts),
+        "-",
+        f"≤ {GATE_QUERIES_GOAL} and equal",
+        ok,
     )
 
 
@@ -633,6 +656,13 @@ def measure_throughput(workdir: Path, *, rep, account, token: str, prospect_id) 
     say(
         f"http     check / trivial = {ratio:.2f} (goal ≥ {THROUGHPUT_GOAL})  "
         f"{MARK[ratio >= THROUGHPUT_GOAL]}"
+    )
+    summary.record(
+        "HTTP POST /api/outreach/check/",
+        f"{check_rate:,.0f} req/s",
+        f"trivial GET {trivial_rate:,.0f} req/s",
+        f"{ratio:.2f} ≥ {THROUGHPUT_GOAL}",
+        ratio >= THROUGHPUT_GOAL and not check_bad,
     )
 
 
