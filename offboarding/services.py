@@ -411,17 +411,23 @@ def _next_batch(queryset, step: OffboardingStep) -> list:
 
 
 def _transfer_data(case: Offboarding, step: OffboardingStep) -> str:
-    ids = _next_batch(_keep(Prospect.objects.filter(owner=case.employee)), step)
+    # Any batch of the rows still the employee's that stay at the company, in no order: a
+    # moved row no longer matches, so a rerun or a resumed job starts where the data is, and
+    # the read stops after one batch instead of sorting everything left (1M-row table).
+    ids = list(
+        _keep(Prospect.objects.filter(owner=case.employee))
+        .order_by()
+        .values_list("id", flat=True)[: batch_size(step.key)]
+    )
     if not ids:
         step.counts = {**step.counts, "successor": case.successor_id}
         return StepStatus.DONE
-    # The batch as the id range [first, last]: the same rows as the ids just read (the first
-    # ones after the cursor), found through the primary key instead of a list of 5,000 ids.
-    batch = _keep(Prospect.objects.filter(id__gte=ids[0], id__lte=ids[-1]))
     moved = prospect_services.prospects_transfer(
-        actor="offboarding", from_owner=case.employee, to_owner=case.successor, prospects=batch
+        actor="offboarding",
+        from_owner=case.employee,
+        to_owner=case.successor,
+        prospects=Prospect.objects.filter(id__in=ids),
     )
-    step.cursor = str(ids[-1])
     step.done += moved
     step.total = max(step.total, step.done)
     step.counts = {**step.counts, "moved": step.counts.get("moved", 0) + moved}
