@@ -1,7 +1,8 @@
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from people.models import SocialAccount
+from people.models import Employee, EmployeeStatus, Role, SocialAccount
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -13,3 +14,50 @@ class SocialAccountForm(forms.ModelForm):
         help_texts = {
             "handle": _("Your public name or @handle on that network. Never a password."),
         }
+
+
+class EmployeeForm(forms.Form):
+    """HR creates an employee: the login, the role, the hire date and an initial password."""
+
+    username = forms.RegexField(
+        label=_("Username"),
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.ADMIN]
+    )
+    hire_date = forms.DateField(
+        label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    manager = forms.ModelChoiceField(
+        label=_("Manager"),
+        queryset=Employee.objects.filter(
+            role=Role.MANAGER, status=EmployeeStatus.ACTIVE
+        ).select_related("user"),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Give it to the employee in person; they use it to log in."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("username"):
+            user = get_user_model()(username=data["username"])
+            try:
+                password_validation.validate_password(data["password"], user)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data

@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/accounts/", views.social_accounts, name="social-accounts"),
+    path("hr/employees/new/", views.employee_new, name="employee-new"),
 ]

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onboarding.selectors import home_checklist
 from people import selectors, services
-from people.forms import SocialAccountForm
+from people.forms import EmployeeForm, SocialAccountForm
 from people.models import Role
 from socialcrm.lib import login_throttle
 from socialcrm.lib.forms import add_service_errors
@@ -73,4 +73,27 @@ def social_accounts(request):
             "form": form,
             "accounts": selectors.social_accounts_of(request.user),
         },
+    )
+
+
+@login_required
+def employee_new(request):
+    """HR creates an employee; their onboarding checklist opens with them."""
+    if not selectors.has_role(request.user, Role.HR, Role.ADMIN):
+        raise PermissionDenied
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employee, _created = services.employee_upsert(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(username)s is created: their onboarding checklist is open.")
+                % {"username": employee.username},
+            )
+            return redirect("hr-onboarding")
+    return render(
+        request, "people/employee_new.html", {"form": form}, status=400 if form.is_bound else 200
     )
