@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dsar.models import DataSubjectRequest
+from dsar.models import DataSubjectRequest, DsarExport
 from dsar.services import verification_token
 from tests.dsar.factories import DsarFactory
 from tests.factories import EmployeeFactory
@@ -134,6 +134,23 @@ def test_executing_asks_for_confirmation_and_needs_verification(dpo_client):
     assert unconfirmed.status_code == 400
     dsar.refresh_from_db()
     assert dsar.execution == ""
+
+
+def test_the_request_page_offers_its_exports_for_download_until_they_expire(dpo_client):
+    dsar = DsarFactory(type="access", status="completed")
+    expires = timezone.now() + datetime.timedelta(days=7)
+    for fmt in ("json", "zip"):
+        DsarExport.objects.create(
+            request=dsar, format=fmt, file_name=f"{dsar.pk}.{fmt}", expires_at=expires
+        )
+
+    response = dpo_client.get(reverse("dsar-detail", args=[dsar.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("dsar-export", args=[dsar.pk, "json"]) in page
+    assert reverse("dsar-export", args=[dsar.pk, "zip"]) in page
+    assert "every download is recorded" in page
 
 
 def test_the_extension_form_refuses_a_second_one(dpo_client):
