@@ -37,6 +37,7 @@ from dsar.models import (
     Status,
     VerificationMethod,
 )
+from outbox import services as outbox
 from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
@@ -271,10 +272,8 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
     dsar.outcome = {**dsar.outcome, "executed_by": getattr(actor, "pk", None)}
     dsar.save()
     events.record(actor=actor, action="dsar.executed", obj=dsar, fields=[dsar.type])
-    from dsar.tasks import run_dsar
-
-    pk = str(dsar.pk)
-    transaction.on_commit(lambda: run_dsar.delay(pk))
+    # Through the outbox: with the broker down the job waits there, and leaves once it is back.
+    outbox.enqueue(task_name="dsar.tasks.run_dsar", args=[str(dsar.pk)])
     return dsar
 
 

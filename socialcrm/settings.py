@@ -232,6 +232,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A departed employee's session opens their attestation page alone.
     "offboarding.middleware.DepartedEmployeeMiddleware",
+    # A database lost during a view answers 503 (JSON under /api/), not 500.
+    "socialcrm.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "socialcrm.urls"
@@ -276,7 +278,11 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Its own Redis database: clearing the cache must not flush the broker's queues.
+            "LOCATION": env_str("REDIS_CACHE_URL", REDIS_URL),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

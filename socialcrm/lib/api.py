@@ -1,12 +1,23 @@
-"""Shared pieces of the REST API: pagination, error shape, JSON 404."""
+"""Shared pieces of the REST API: pagination, error shape, JSON 404 and 503."""
+
+import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import fields, pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+# The database dropped the connection or cannot be reached: the request stored nothing
+# (services are atomic), so the client may simply try again.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -44,8 +55,16 @@ def exception_handler(exc, context):
     """DRF's handler, with a stable ``code`` next to ``detail`` on non-field errors.
 
     A service's Django ValidationError becomes a 400 naming each field, so API
-    views call services without translating their errors one by one.
+    views call services without translating their errors one by one. A lost
+    database becomes a 503 that says to try again, never a 500 with a trace.
     """
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        log_database_unavailable(exc)
+        return Response(
+            database_unavailable_body(),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(_validation_body(exc))
     response = drf_exception_handler(exc, context)
@@ -53,6 +72,19 @@ def exception_handler(exc, context):
         detail = response.data["detail"]
         response.data.setdefault("code", getattr(detail, "code", "error"))
     return response
+
+
+def database_unavailable_body() -> dict:
+    return {
+        "detail": _("The service is temporarily unavailable. Try again in a moment."),
+        "code": "unavailable",
+    }
+
+
+def log_database_unavailable(exc: Exception) -> None:
+    # The class and SQLSTATE only: a driver's message may quote the statement's values.
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    logger.warning("database unavailable: %s (sqlstate %s)", type(exc).__name__, sqlstate)
 
 
 @csrf_exempt  # answers 404 to every method; nothing to protect, and the answer stays JSON

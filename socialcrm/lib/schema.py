@@ -2,8 +2,9 @@
 
 DRF answers 400 (validation), 401 (no or bad token — also on open endpoints when
 a bad token is sent), 403 (role, CSRF), 404 (out of scope, unknown id, page past
-the end) and 429 (throttled) from its own machinery, so views never declare
-them; other systems and the API fuzzing test read them from the schema.
+the end), 429 (throttled) and 503 (database unreachable, ``lib.api``) from its
+own machinery, so views never declare them; other systems and the API fuzzing
+test read them from the schema.
 """
 
 ERROR = {
@@ -23,6 +24,7 @@ DESCRIPTIONS = {
     "403": "The caller's role may not do this (or CSRF failed on a session).",
     "404": "No such record within the caller's scope.",
     "429": "Too many requests: try again later.",
+    "503": "The database cannot be reached for now: nothing was stored; retry after Retry-After.",
 }
 WRITES = {"post", "put", "patch"}
 
@@ -63,7 +65,7 @@ def document_error_responses(result, generator, request, public):
                 "{" in path or method in WRITES or any(p.get("name") == "page" for p in parameters)
             )
             open_to_anonymous = {} in operation.get("security", [])
-            wanted = [("401", "Error"), ("403", "Error")]
+            wanted = [("401", "Error"), ("403", "Error"), ("503", "Error")]
             if takes_input:
                 wanted.append(("400", "ValidationError"))
             if finds_something:
