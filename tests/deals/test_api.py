@@ -135,7 +135,7 @@ def test_the_deal_list_costs_a_fixed_number_of_queries(
     for n in range(6):
         create(client, consumer, product=f"Produit {n}")
     client.get("/api/deals/")
-    # Token and employee, count, page (with prospect and owner joined): not one per deal.
-    with django_assert_num_queries(4):
+    # Token with user and employee, count, page (prospect and owner joined): not one per deal.
+    with django_assert_num_queries(3):
         response = client.get("/api/deals/")
     assert len(response.json()["results"]) == 6
