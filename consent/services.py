@@ -26,6 +26,7 @@ from content.selectors import vouches_for
 from content.services import content_use_record
 from prospects.rules import retention_until
 from socialcrm.lib import crypto
+from webhooks.services import emit as emit_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ def consent_record(
     event.full_clean(exclude=["prospect", "captured_by"])
     event.save()
     events.created(actor=actor, obj=event, fields=["channel", "action", "evidence"])
+    emit_webhook(
+        "consent.changed",
+        {"consent_id": event.pk, "prospect_id": prospect.pk, "employee_id": event.captured_by_id},
+        personal={"channel": channel, "action": action, "email": prospect.email},
+    )
     return event
 
 
@@ -221,6 +227,14 @@ def opposition_register(
         ConsentEvent.objects.bulk_create(withdrawals)
         events.record(
             actor=actor, action="opposition.registered", obj=opposition, fields=[identifier_type]
+        )
+        emit_webhook(
+            "opposition.created",
+            {
+                "opposition_id": opposition.pk,
+                "prospect_ids": sorted({str(w.prospect_id) for w in withdrawals}),
+            },
+            personal={"identifier_type": identifier_type, "value": value, "scope": scope},
         )
     return opposition, created
 

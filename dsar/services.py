@@ -42,6 +42,7 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
 from prospects.models import Prospect
+from webhooks.services import emit as emit_webhook
 
 VERIFY_SALT = "dsar.verify"
 # Who is asked to remove the person from their own accounts after an erasure: those who had
@@ -346,6 +347,7 @@ def _complete(*, dsar_id, outcome: dict) -> None:
     dsar.completed_at = dsar.completed_at or timezone.now()
     dsar.save()
     events.record(actor="system", action="dsar.completed", obj=dsar, fields=[dsar.type])
+    emit_webhook("dsar.completed", {"dsar_id": dsar.pk})
 
 
 def _identifier_indexes(dsar) -> dict[str, str]:
@@ -458,6 +460,8 @@ def dsar_erase(*, actor, dsar_id) -> dict:
         for prospect in Prospect.objects.filter(pk__in=ids):
             events.deleted(actor=actor or "system", obj=prospect)
         Prospect.objects.filter(pk__in=ids).delete()
+    if ids:
+        emit_webhook("prospect.erased", {"dsar_id": dsar.pk, "prospect_ids": ids})
 
     related = list(related_requests(dsar).select_for_update())
     exports = export_delete_files(requests=related)

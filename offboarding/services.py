@@ -60,6 +60,7 @@ from people import services as people_services
 from people.models import Employee, EmployeeStatus, Role
 from prospects import services as prospect_services
 from prospects.models import Prospect, ProspectUserObjectPermission, Provenance, ValueHistory
+from webhooks.services import emit as emit_webhook
 
 RUN_STEP_TASK = "offboarding.tasks.run_step"
 # Prospects per batch: big enough for throughput, small enough for short locks.
@@ -774,6 +775,9 @@ def offboarding_sign_off(*, actor, offboarding: Offboarding) -> Offboarding:
         }
         case.save(update_fields=["signed_off_by", "signed_off_at", "report"])
         events.record(actor=actor, action="offboarding.signed_off", obj=case)
+        emit_webhook(
+            "offboarding.completed", {"offboarding_id": case.pk, "employee_id": case.employee_id}
+        )
     return case
 
 

@@ -96,6 +96,12 @@ DSAR_PUBLIC_THROTTLE_RATE = env_str("DSAR_PUBLIC_THROTTLE_RATE", "5/hour")
 OFFBOARDING_EXPORT_DAYS = env_int("OFFBOARDING_EXPORT_DAYS", 30, minimum=1)
 OFFBOARDING_ATTESTATION_DAYS = env_int("OFFBOARDING_ATTESTATION_DAYS", 30, minimum=1)
 OFFBOARDING_STEP_LEASE_SECONDS = env_int("OFFBOARDING_STEP_LEASE_SECONDS", 60, minimum=5)
+# Outgoing webhooks: attempts per delivery, the first wait (it doubles), the POST timeout,
+# and when a pending delivery nobody attempted is sent again by the beat sweep.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_STALLED_AFTER_SECONDS = env_int("WEBHOOK_STALLED_AFTER_SECONDS", 300, minimum=30)
 
 # The outreach gate (RULES.md): thresholds and the content check's word lists.
 COMPANY_NAME = env_str("COMPANY_NAME", "SocialCRM Demo SAS")
@@ -218,6 +224,7 @@ INSTALLED_APPS = [
     "dashboard",
     "onboarding",
     "retention",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
     },
     "retention-purge-evidence": {"task": "retention.tasks.purge_evidence", "schedule": 24 * 3600},
+    "webhooks-stalled-deliveries": {
+        "task": "webhooks.tasks.sweep_stalled_deliveries",
+        "schedule": 60.0,
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -87,6 +87,7 @@ api_patterns = [
     path("register/", include("register.api_urls")),
     path("dashboard/", include("dashboard.api_urls")),
     path("dsar/", include("dsar.api_urls")),
+    path("webhooks/", include("webhooks.api_urls")),
     path("", include("offboarding.api_urls")),
     re_path(r"^[\s\S]*$", api_not_found),  # any path, newlines included, answers JSON
 ]
@@ -106,6 +107,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("offboarding.urls")),
     path("", include("dsar.urls")),
+    path("", include("webhooks.urls")),
 ]
 
 if settings.DEBUG:

@@ -96,6 +96,13 @@ MATRIX = {
     ("api/offboardings/<int:pk>/attestation/", "POST"): CLOSED,
     ("api/offboardings/<int:pk>/sign-off/", "POST"): CLOSED,
     ("api/offboardings/<int:pk>/export/", "GET"): CLOSED,
+    ("api/webhooks/", "GET"): CLOSED,
+    ("api/webhooks/", "POST"): CLOSED,
+    ("api/webhooks/<uuid:pk>/", "GET"): CLOSED,
+    ("api/webhooks/<uuid:pk>/", "PATCH"): CLOSED,
+    ("api/webhooks/<uuid:pk>/", "DELETE"): CLOSED,
+    ("api/webhooks/<uuid:pk>/deliveries/", "GET"): CLOSED,
+    ("api/webhooks/<uuid:pk>/ping/", "POST"): CLOSED,
 }
 
 SAMPLE_ARGUMENTS = {
