@@ -1,5 +1,6 @@
 """REST endpoints: consent events, the suppression list, and the outreach gate."""
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -329,12 +330,22 @@ class OutreachCheck(APIView):
         return Response(decision.as_dict())
 
 
+class OutreachFilter(django_filters.FilterSet):
+    # A plain id, not a choice among every prospect: an id out of the caller's scope
+    # answers like an unknown one (an empty list), never confirming that it exists.
+    prospect = django_filters.UUIDFilter(field_name="prospect")
+
+    class Meta:
+        model = OutreachAttempt
+        fields = ["channel", "decision", "prospect"]
+
+
 class OutreachListCreate(generics.ListAPIView):
     """The caller's visible outreach log; POST runs the gate and logs the attempt."""
 
     serializer_class = OutreachSerializer
     queryset = OutreachAttempt.objects.none()
-    filterset_fields = ["channel", "decision", "prospect"]
+    filterset_class = OutreachFilter
 
     def get_queryset(self):
         return selectors.outreach_visible_to(self.request.user).order_by("-created_at")

@@ -1,5 +1,6 @@
 """REST endpoints for deals concluded through social networks (RULES 23)."""
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -121,13 +122,23 @@ def _seller(request):
     return employee
 
 
+class DealFilter(django_filters.FilterSet):
+    # A plain id, not a choice among every prospect: an id out of the caller's scope
+    # answers like an unknown one (an empty list), never confirming that it exists.
+    prospect = django_filters.UUIDFilter(field_name="prospect")
+
+    class Meta:
+        model = Deal
+        fields = ["status", "prospect"]
+
+
 class DealListCreate(generics.ListAPIView):
     """Deals on the prospects the caller sees; POST records one on a visible prospect."""
 
     serializer_class = DealSerializer
     permission_classes = [IsAuthenticated, role_required(*READERS)]
     queryset = Deal.objects.none()
-    filterset_fields = ["status", "prospect"]
+    filterset_class = DealFilter
 
     def get_queryset(self):
         return selectors.deals_visible_to(self.request.user)
@@ -168,6 +179,8 @@ class DealDetail(APIView):
     def patch(self, request, pk):
         deal = selectors.deal_get(user=request.user, pk=pk)
         _seller(request)
+        if not selectors.may_change(request.user, deal):
+            raise PermissionDenied("only the deal's owner and their manager change it")
         data = DealUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
@@ -186,6 +199,8 @@ class DealWin(APIView):
     def post(self, request, pk):
         deal = selectors.deal_get(user=request.user, pk=pk)
         _seller(request)
+        if not selectors.may_change(request.user, deal):
+            raise PermissionDenied("only the deal's owner and their manager change it")
         data = WinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

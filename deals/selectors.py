@@ -6,7 +6,7 @@ from django.http import Http404
 from deals import rules
 from deals.models import Deal
 from people.models import Role
-from people.selectors import role_of
+from people.selectors import employee_of, role_of
 from prospects.selectors import prospects_visible_to
 
 _ALL_DEALS_ROLES = (Role.DPO, Role.ADMIN)
@@ -29,6 +29,14 @@ def deal_get(*, user, pk) -> Deal:
         return deals_visible_to(user).get(pk=pk)
     except (Deal.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def may_change(user, deal: Deal) -> bool:
+    """Its owner and the owner's manager change or win a deal; a share of the prospect reads it."""
+    employee = employee_of(user)
+    if employee is None or employee.role not in _SALES_ROLES:
+        return False
+    return employee.pk in (deal.owner_id, deal.owner.manager_id)
 
 
 def is_consumer_deal(deal: Deal) -> bool:

@@ -92,6 +92,8 @@ def deal_new(request, prospect_pk):
 def deal_edit(request, pk):
     deal = selectors.deal_get(user=request.user, pk=pk)
     _seller_or_403(request)
+    if not selectors.may_change(request.user, deal):
+        raise PermissionDenied
     initial = {name: getattr(deal, name) for name in FORM_FIELDS}
     form = DealForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +135,7 @@ def deal_detail(request, pk):
             "checklist": checklist if consumer else [],
             "missing": selectors.missing_for_win(deal),
             "withdrawal": selectors.withdrawal_of(deal),
-            "can_edit": has_role(request.user, *SELLERS),
+            "can_edit": selectors.may_change(request.user, deal),
         },
     )
 
@@ -143,6 +145,8 @@ def deal_detail(request, pk):
 def deal_win(request, pk):
     deal = selectors.deal_get(user=request.user, pk=pk)
     _seller_or_403(request)
+    if not selectors.may_change(request.user, deal):
+        raise PermissionDenied
     try:
         services.deal_win(actor=request.user, deal=deal)
     except services.DealIncomplete as exc:

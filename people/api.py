@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -101,8 +102,9 @@ class EmployeeCreateSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, required=False, min_length=10)
 
     def validate_username(self, value):
-        if Employee.objects.filter(user__username=value).exists():
-            raise serializers.ValidationError("an employee with this username exists")
+        # Any account, not only employees': creating never takes over an existing login.
+        if get_user_model().objects.filter(username=value).exists():
+            raise serializers.ValidationError("this username is taken")
         return value
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from audit import events
@@ -26,6 +27,9 @@ def employee_upsert(
     """Create the user and its employee profile, or update role, dates and manager."""
     if role not in Role.values:
         raise ValidationError({"role": f"unknown role {role!r}; one of {', '.join(Role.values)}"})
+    # Administrators see everything: only one of them (or the command line) makes another.
+    if role == Role.ADMIN and not isinstance(actor, str) and not actor.is_superuser:
+        raise ValidationError({"role": _("only an administrator may give the admin role")})
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)
     if password:
