@@ -377,6 +377,11 @@ def _register_suppression(*, actor, dsar) -> list[str]:
                 obj=opposition,
                 fields=[field],
             )
+            held = Prospect.objects.filter(**{f"{field}_index": index}).values_list("pk", flat=True)
+            emit_webhook(
+                "opposition.created",
+                {"opposition_id": opposition.pk, "prospect_ids": sorted(str(pk) for pk in held)},
+            )
         registered.append(field)
     return registered
 

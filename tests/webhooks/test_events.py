@@ -94,6 +94,20 @@ def test_an_erasure_that_finds_nobody_emits_no_prospect_erased(rep):
     assert len(deliveries("dsar.completed")) == 1
 
 
+def test_an_objection_by_request_emits_opposition_created_with_the_prospects_held(rep):
+    subscribe(RECEIVER, ["opposition.created"])
+    prospect = ProspectFactory(
+        owner=rep, email=EMAIL, email_index=crypto.blind_index("email", EMAIL)
+    )
+    dsar = DsarFactory(type="objection", email=EMAIL, execution="queued")
+
+    dsar_services.dsar_run(dsar_id=dsar.pk)
+
+    (delivery,) = deliveries("opposition.created")
+    assert delivery.payload["data"]["prospect_ids"] == [str(prospect.pk)]
+    assert EMAIL not in str(delivery.payload)
+
+
 def test_the_dpos_sign_off_emits_offboarding_completed_once(hr, dpo):
     subscribe(RECEIVER, ["offboarding.completed"])
     leaver = EmployeeFactory(role="rep", compliant=True)
