@@ -9,7 +9,7 @@ import contextlib
 import uuid
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.fields import EncryptedTextField
@@ -130,6 +130,22 @@ def erasure_in_progress() -> bool:
     return _erasure_setting() == "on"
 
 
+def cascade_in_database(collector, field, sub_objs, using):
+    """``on_delete`` for evidence the database deletes with its parent, ``ON DELETE CASCADE``.
+
+    On PostgreSQL the foreign key cascades (migration 0006) and the append-only trigger
+    lets those deletes through, and them alone: the ORM neither reads nor deletes the
+    rows, and a prospect's deletion costs no statement per prospect. Elsewhere (SQLite,
+    development) the ORM cascades as usual.
+    """
+    if connections[using].vendor != "postgresql":
+        models.CASCADE(collector, field, sub_objs, using)
+
+
+# The sub-objects are not evaluated before the call: on PostgreSQL nothing reads them.
+cascade_in_database.lazy_sub_objs = True
+
+
 class ConsentEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("consent events are append-only")
@@ -145,7 +161,7 @@ class ConsentEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     prospect = models.ForeignKey(
-        "prospects.Prospect", on_delete=models.CASCADE, related_name="consent_events"
+        "prospects.Prospect", on_delete=cascade_in_database, related_name="consent_events"
     )
     channel = models.CharField(max_length=32, choices=Channel.choices)
     action = models.CharField(max_length=16, choices=ConsentAction.choices)
@@ -192,38 +208,6 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("consent events are append-only")
-
-
-def _allow_cascade_from_prospect(sender, instance, **kwargs):
-    # Deleting a prospect takes its consent events with it (the foreign key's CASCADE); the
-    # trigger lets a delete through while a prospect deletion is in progress, nothing else.
-    # One statement per prospect, an erasure's "on" left as it is.
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        _switch("CASE WHEN current_setting(%s, true) = 'on' THEN 'on' ELSE 'prospect' END")
-
-
-def _end_cascade_from_prospect(sender, instance, **kwargs):
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        _switch(
-            "CASE WHEN current_setting(%s, true) = 'prospect' THEN '' "
-            "ELSE coalesce(current_setting(%s, true), '') END"
-        )
-
-
-def _switch(expression: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT set_config(%s, {expression}, true)",
-            [ERASURE_SETTING] * (1 + expression.count("%s")),
-        )
-
-
-models.signals.pre_delete.connect(
-    _allow_cascade_from_prospect, sender="prospects.Prospect", dispatch_uid="consent_cascade_on"
-)
-models.signals.post_delete.connect(
-    _end_cascade_from_prospect, sender="prospects.Prospect", dispatch_uid="consent_cascade_off"
-)
 
 
 class Decision(models.TextChoices):

@@ -8,6 +8,9 @@ from django.db import IntegrityError, connection, transaction
 from consent.models import AppendOnlyError, ConsentEvent, consent_erasure
 from tests.factories import ProspectFactory
 
+# The trigger and the foreign key's cascade are PostgreSQL's.
+pytestmark = pytest.mark.services
+
 T0 = datetime.datetime(2025, 1, 10, 10, tzinfo=datetime.UTC)
 
 
@@ -68,3 +71,21 @@ def test_deleting_a_prospect_still_takes_its_events_and_nothing_else():
         with pytest.raises(IntegrityError), transaction.atomic():
             _raw("DELETE FROM consent_consentevent WHERE id = %s", [kept.pk])
     assert list(ConsentEvent.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db
+def test_deleting_prospects_costs_the_same_statements_however_many_there_are():
+    from django.test.utils import CaptureQueriesContext
+
+    from prospects.models import Prospect
+
+    def delete_with_events(count: int) -> int:
+        prospects = [ProspectFactory() for _ in range(count)]
+        for prospect in prospects:
+            _event(prospect)
+        with CaptureQueriesContext(connection) as captured:
+            Prospect.objects.filter(pk__in=[p.pk for p in prospects]).delete()
+        assert not ConsentEvent.objects.filter(prospect__in=prospects).exists()
+        return len(captured)
+
+    assert delete_with_events(2) == delete_with_events(20)
