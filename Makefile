@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint check bench worker venv migrate messages messages-check audit-deps clean
+.PHONY: run test lint check bench worker venv migrate messages messages-check audit-deps fuzz load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ messages-check: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+# Schemathesis against gunicorn, as every role (own *_fuzz database; see scripts/fuzz).
+fuzz: venv
+	./scripts/fuzz
+
+# A bounded load on gunicorn + Celery worker, loopback only (own *_load database; scripts/load).
+load: venv
+	./scripts/load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -30,6 +30,7 @@ from people.permissions import role_required
 from people.selectors import employee_of
 from prospects.selectors import prospect_get, prospects_visible_to
 from socialcrm.lib import crypto
+from socialcrm.lib.api import not_before_1970
 
 SALES_AND_PRIVACY = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 MESSAGE_CHANNELS = {"email", "sms", "social_message"}
@@ -62,7 +63,7 @@ class ConsentInputSerializer(serializers.Serializer):
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     proof = serializers.CharField(required=False, allow_blank=True, default="")
     wording_shown = serializers.CharField(required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = serializers.DateTimeField(required=False, validators=[not_before_1970])
 
 
 class ConsentListCreate(generics.ListAPIView):

@@ -27,7 +27,7 @@ from dsar.models import (
 )
 from people.models import Role
 from people.permissions import role_required
-from socialcrm.lib.api import Pagination
+from socialcrm.lib.api import Pagination, not_before_1970
 
 # The public form's size limits; anything longer is refused naming the field.
 PUBLIC_LIMITS = {"full_name": 200, "email": 254, "phone": 64, "profile_url": 500, "message": 5000}
@@ -117,7 +117,7 @@ class DsarInputSerializer(_IdentifiersMixin):
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     received_via = serializers.ChoiceField(choices=ReceivedVia.choices)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = serializers.DateTimeField(required=False, validators=[not_before_1970])
     corrections = serializers.DictField(
         child=serializers.CharField(max_length=500, allow_blank=True), required=False
     )

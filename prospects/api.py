@@ -20,6 +20,7 @@ from people.permissions import role_required
 from people.selectors import employee_of
 from prospects import selectors, services
 from prospects.models import Kind, LawfulBasis, Prospect, Provenance, ValueHistory, Visibility
+from socialcrm.lib.api import not_before_1970
 
 PROSPECT_FIELDS = [
     "id",
@@ -86,7 +87,9 @@ class ProspectInputSerializer(serializers.Serializer):
         help_text="Derived from collected_at and the owner's hire date when omitted.",
     )
     source = serializers.CharField(max_length=32, required=False)
-    collected_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    collected_at = serializers.DateTimeField(
+        required=False, validators=[not_before_1970], help_text="Defaults to now; not before 1970."
+    )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.all(), required=False, help_text="Defaults to the caller."
     )

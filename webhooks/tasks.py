@@ -18,6 +18,10 @@ from webhooks import services
 def deliver_webhook(self, delivery_id: str, attempt: int = 1) -> None:
     retry_in = services.delivery_attempt(delivery_id=delivery_id, attempt=attempt)
     if retry_in is not None:
+        if self.request.is_eager:
+            # Run in-process (no broker, ``make run``): nothing to schedule a retry on. The
+            # row keeps its next attempt time; the stalled-delivery sweep sends it again.
+            return
         raise self.retry(
             args=(), kwargs={"delivery_id": delivery_id, "attempt": attempt + 1}, countdown=retry_in
         )

@@ -1,5 +1,6 @@
 """Shared pieces of the REST API: pagination, error shape, JSON 404 and 503."""
 
+import datetime
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -85,6 +86,17 @@ def log_database_unavailable(exc: Exception) -> None:
     # The class and SQLSTATE only: a driver's message may quote the statement's values.
     sqlstate = getattr(exc.__cause__, "sqlstate", None)
     logger.warning("database unavailable: %s (sqlstate %s)", type(exc).__name__, sqlstate)
+
+
+# Earlier dates are nonsense here (a collection, a consent, a request), and some zones' old
+# offsets (Paris before 1911: +00:09:21) cannot even be written as an RFC 3339 date-time.
+EARLIEST_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def not_before_1970(value: datetime.datetime) -> None:
+    """Validator for date-times a person or a system reports."""
+    if value < EARLIEST_DATE:
+        raise ValidationError(_("The date cannot be before 1970."))
 
 
 @csrf_exempt  # answers 404 to every method; nothing to protect, and the answer stays JSON

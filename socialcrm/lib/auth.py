@@ -25,5 +25,7 @@ class EmployeeTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         employee = getattr(user, "employee", None)
         if employee is not None and has_left(employee):
-            raise exceptions.AuthenticationFailed(_("This employee has left; the token is revoked."))
+            raise exceptions.AuthenticationFailed(
+                _("This employee has left; the token is revoked.")
+            )
         return user, token

@@ -121,9 +121,17 @@ def test_consent_events_are_immutable_through_the_api(api_as, rep, prospect):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("channel", "pigeon"), ("action", "maybe"), ("evidence", "rumour"), ("channel", 1)],
+    [
+        ("channel", "pigeon"),
+        ("action", "maybe"),
+        ("evidence", "rumour"),
+        ("channel", 1),
+        ("occurred_at", "0837-09-29T07:19:00Z"),
+    ],
 )
-def test_unknown_choices_are_400_naming_the_field(api_as, rep, prospect, field, value):
+def test_unknown_choices_and_impossible_dates_are_400_naming_the_field(
+    api_as, rep, prospect, field, value
+):
     body = {
         "prospect": str(prospect.pk),
         "channel": "email",

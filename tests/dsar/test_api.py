@@ -105,6 +105,21 @@ def test_dpo_records_a_request_due_one_calendar_month_later(api_as, dpo):
 
 
 @pytest.mark.django_db
+def test_a_receipt_date_before_1970_is_refused_naming_it(api_as, dpo):
+    response = api_as(dpo).post(
+        "/api/dsar/",
+        {
+            "type": "access",
+            "email": "a@example.com",
+            "received_via": "post",
+            "received_at": "1812-01-31T10:00:00Z",
+        },
+    )
+    assert response.status_code == 400
+    assert "received_at" in response.json()
+
+
+@pytest.mark.django_db
 def test_a_request_without_identifier_is_refused(api_as, dpo):
     response = api_as(dpo).post("/api/dsar/", {"type": "access", "received_via": "email"})
     assert response.status_code == 400

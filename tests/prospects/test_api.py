@@ -367,3 +367,18 @@ def test_a_superuser_without_an_employee_profile_must_name_the_owner(api_as, rep
     response = post(client, owner=rep.pk)
     assert response.status_code == 201
     assert response.json()["owner"] == rep.pk
+
+
+def test_a_collection_date_before_1970_is_a_400(api_as, rep):
+    # Found by scripts/fuzz: year 837 was stored, then answered with Paris's offset before
+    # 1911 (+00:09:21), which is not an RFC 3339 date-time.
+    response = post(api_as(rep), collected_at="0837-09-29T07:19:00+07:26")
+    assert response.status_code == 400
+    assert "collected_at" in response.json()
+    assert not Prospect.objects.exists()
+
+
+def test_a_collection_date_from_1970_on_is_accepted(api_as, rep):
+    response = post(api_as(rep), collected_at="1970-01-01T00:00:00Z")
+    assert response.status_code == 201
+    assert response.json()["collected_at"] == "1970-01-01T01:00:00+01:00"

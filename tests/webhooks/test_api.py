@@ -152,3 +152,22 @@ def test_the_delivery_log_lists_one_subscriptions_deliveries_without_personal_va
     assert row["payload"]["data"] == {"opposition_id": 7}
     assert "jane@example.com" not in response.content.decode()
     assert api_as(dpo).get(f"{URL}{other.pk}/deliveries/").json()["count"] == 1
+
+
+def test_a_failed_ping_run_in_process_answers_202_and_waits_for_its_next_attempt(
+    api_as, dpo, receiver
+):
+    # Tasks run in-process (no broker, `make run`): a failed attempt has no retry to schedule.
+    from webhooks.tasks import deliver_webhook
+
+    receiver.answers = [500]
+    subscription = subscribe(receiver.url(), ["dsar.completed"])
+    answer = api_as(dpo).post(f"/api/webhooks/{subscription.pk}/ping/", {}, format="json")
+    assert answer.status_code == 202
+    delivery = WebhookDelivery.objects.get(subscription=subscription)
+
+    deliver_webhook.apply(kwargs={"delivery_id": str(delivery.pk), "attempt": 1})
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 1, "HTTP 500")
+    assert delivery.next_attempt_at is not None

@@ -1,0 +1,163 @@
+"""Schemathesis against a running SocialCRM (gunicorn, DEBUG off), as every role.
+
+    make fuzz    # or: scripts/fuzz [--max-examples 6] [--stateful-examples 30] [--seed N]
+                 #                  [--workers 2] [--only ROLE] (or FUZZ_* variables)
+
+A fresh ``<DATABASE_URL name>_fuzz`` database (default ``socialcrm_fuzz``), one employee
+per role, tasks run in the web process (no broker: nothing is left queued). Then one
+Schemathesis run per identity, anonymous first and briefly, with the coverage, fuzzing
+and stateful phases, a fixed seed and bounded examples; every check but
+positive_data_acceptance (see tests/api/test_conformance.py): no 5xx, documented status
+codes, content types, headers and bodies, schema-invalid input refused, declared auth
+enforced. JUnit reports in test-artifacts/fuzz/. Exits non-zero when a run fails or the
+server logged an error; every process started is stopped.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _server import BIN, ROOT, Stack, say  # noqa: E402
+
+PHASES = "examples,coverage,fuzzing,stateful"
+ORDER = ("anonymous", "rep", "manager", "dpo", "hr", "admin")
+
+
+def seed_prospects(stack: Stack, token: str) -> None:
+    """A few records, so that reads and links have something to find."""
+    for n in range(3):
+        prospect = {
+            "full_name": f"Fuzz Prospect {n}",
+            "company": "Fuzz SA",
+            "kind": "b2b",
+            "email": f"fuzz.{n}@example.com",
+            "network": "linkedin",
+            "source": "connection",
+            "lawful_basis": "legitimate_interest",
+            "collected_at": "2026-03-02T10:00:00+01:00",
+        }
+        created = stack.call("POST", "/api/prospects/", prospect, token)
+        grant = {
+            "prospect": created["id"],
+            "channel": "email",
+            "action": "grant",
+            "evidence": "web_form",
+            "proof": "web form, fuzz seed",
+            "wording_shown": "I agree to receive e-mails",
+        }
+        stack.call("POST", "/api/consents/", grant, token)
+
+
+def schemathesis(stack: Stack, who: str, token: str | None, args, report_dir: Path) -> int:
+    # Anonymous, briefly: every operation must answer 401 (or its documented public answer).
+    anonymous = who == "anonymous"
+    examples = max(1, args.max_examples // 3) if anonymous else args.max_examples
+    argv = [
+        str(BIN / "schemathesis"),
+        "--config-file",
+        str(report_dir / "schemathesis.toml"),
+        "run",
+        f"{stack.base}/api/schema/",
+        "--phases",
+        "fuzzing,stateful" if anonymous else PHASES,
+        "--checks",
+        "all",
+        "--exclude-checks",
+        "positive_data_acceptance",
+        "--seed",
+        str(args.seed),
+        "--max-examples",
+        str(examples),
+        "--workers",
+        str(args.workers),
+        "--generation-database",
+        "none",
+        "--suppress-health-check",
+        "all",
+        "--request-timeout",
+        "30",
+        "--no-color",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report_dir / f"{who}.xml"),
+    ]
+    if token:
+        argv += ["-H", f"Authorization: Token {token}"]
+    say(f"\n=== schemathesis as {who} (max {examples} examples per operation)")
+    started = time.monotonic()
+    # Its crash store (.schemathesis/) goes with the reports, not into the work tree.
+    try:
+        code = subprocess.run(  # noqa: S603
+            argv, cwd=report_dir, check=False, timeout=args.timeout
+        ).returncode
+    except subprocess.TimeoutExpired:
+        say(f"=== {who}: stopped after {args.timeout} s")
+        return 124
+    say(f"=== {who}: exit {code} in {time.monotonic() - started:.0f} s")
+    return code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_EXAMPLES", 6)))
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", 20261129)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("FUZZ_WORKERS", 2)))
+    parser.add_argument(
+        "--stateful-examples", type=int, default=int(os.environ.get("FUZZ_STATEFUL", 30))
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=int(os.environ.get("FUZZ_TIMEOUT", 300)), help="per run"
+    )
+    parser.add_argument("--only", choices=ORDER, action="append", help="identity (repeatable)")
+    args = parser.parse_args()
+    report_dir = ROOT / "test-artifacts" / "fuzz"
+    shutil.rmtree(report_dir, ignore_errors=True)
+    report_dir.mkdir(parents=True)
+    # Stateful scenarios are cheap (links inferred from our responses): more of them than
+    # --max-examples, still bounded.
+    (report_dir / "schemathesis.toml").write_text(
+        f"[phases.stateful.generation]\nmax-examples = {args.stateful_examples}\n"
+    )
+
+    results = {}
+    with Stack("fuzz", web_workers=2) as stack:
+        manager = stack.add_employee("fuzz-manager", "manager")
+        rep = stack.add_employee("fuzz-rep", "rep", manager="fuzz-manager")
+        for role in ("dpo", "hr", "admin"):
+            stack.add_employee(f"fuzz-{role}", role)
+        stack.start()
+        tokens = {role: stack.token(f"fuzz-{role}") for role in ORDER[1:]}
+        stack.make_compliant(tokens["rep"], rep, tokens["hr"])
+        stack.make_compliant(tokens["manager"], manager, tokens["hr"])
+        seed_prospects(stack, tokens["rep"])
+        # The roles that change the least go first: HR and admin may deactivate people.
+        for who in args.only or ORDER:
+            results[who] = schemathesis(stack, who, tokens.get(who), args, report_dir)
+        server_errors = stack.errors()
+    for entry in server_errors:
+        say(f"\nserver error:\n{entry}")
+    say(
+        "\nfuzz summary: "
+        + ", ".join(f"{who} {'ok' if not c else 'FAILED'}" for who, c in results.items())
+    )
+    say(f"JUnit reports: {report_dir}")
+    if server_errors:
+        say(f"{len(server_errors)} error(s) in the server log")
+    return 1 if any(results.values()) or server_errors else 0
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminate)
+    sys.exit(main())
