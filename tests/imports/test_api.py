@@ -72,8 +72,11 @@ def test_only_active_reps_and_managers_import(api_as, hr, dpo, manager):
     content = connections_csv([connection_line(1)])
     assert post_export(api_as(hr), content).status_code == 403
     assert post_export(api_as(dpo), content).status_code == 403
+    offboarding = EmployeeFactory(role="rep", status="offboarding")
+    assert post_export(api_as(offboarding), content).status_code == 403
+    # A departed employee's token no longer authenticates at all.
     departed = EmployeeFactory(role="rep", status="departed")
-    assert post_export(api_as(departed), content).status_code == 403
+    assert post_export(api_as(departed), content).status_code == 401
     assert not ImportJob.objects.exists()
 
 
