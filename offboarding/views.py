@@ -25,6 +25,10 @@ def _require(request, *roles):
         raise PermissionDenied
 
 
+# How often the checklist asks for progress; waiting for the attestation may take days.
+_POLL_EVERY = {CaseStatus.PENDING: "1s", CaseStatus.RUNNING: "1s", CaseStatus.WAITING: "10s"}
+
+
 def _case_context(case: Offboarding) -> dict:
     steps = selectors.steps_of(case)
     return {
@@ -32,7 +36,9 @@ def _case_context(case: Offboarding) -> dict:
         "steps": steps,
         "is_finished": case.status in (CaseStatus.DONE, CaseStatus.FAILED),
         "polling": case.status in (CaseStatus.PENDING, CaseStatus.RUNNING),
+        "poll_every": _POLL_EVERY.get(case.status),
     }
+
 
 
 @login_required

@@ -163,3 +163,21 @@ def test_the_report_prints_its_times_as_dates_not_iso_strings(client, dpo, open_
 
     assert "2026-12-31T17:45" not in page and "2026-12-30T09:05" not in page
     assert "12/31/2026" in page and "12/30/2026" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "trigger"),
+    [("running", 'hx-trigger="every 1s"'), ("waiting", 'hx-trigger="every 10s"'), ("done", None)],
+)
+def test_the_checklist_keeps_asking_for_progress_until_the_case_is_done(
+    client, hr, open_case, status, trigger
+):
+    Offboarding.objects.filter(pk=open_case.pk).update(status=status)
+    client.force_login(hr.user)
+
+    page = client.get(f"/offboarding/{open_case.pk}/progress/").content.decode()
+
+    if trigger:
+        assert trigger in page
+    else:
+        assert "hx-trigger" not in page
