@@ -33,26 +33,14 @@ ORDER = ("anonymous", "rep", "manager", "dpo", "hr", "admin")
 def seed_prospects(stack: Stack, token: str) -> None:
     """A few records, so that reads and links have something to find."""
     for n in range(3):
-        prospect = {
-            "full_name": f"Fuzz Prospect {n}",
-            "company": "Fuzz SA",
-            "kind": "b2b",
-            "email": f"fuzz.{n}@example.com",
-            "network": "linkedin",
-            "source": "connection",
-            "lawful_basis": "legitimate_interest",
-            "collected_at": "2026-03-02T10:00:00+01:00",
-        }
-        created = stack.call("POST", "/api/prospects/", prospect, token)
-        grant = {
-            "prospect": created["id"],
-            "channel": "email",
-            "action": "grant",
-            "evidence": "web_form",
-            "proof": "web form, fuzz seed",
-            "wording_shown": "I agree to receive e-mails",
-        }
-        stack.call("POST", "/api/consents/", grant, token)
+        stack.add_opted_in_prospect(
+            token,
+            full_name=f"Fuzz Prospect {n}",
+            company="Fuzz SA",
+            email=f"fuzz.{n}@example.com",
+            lawful_basis="legitimate_interest",
+            proof="web form, fuzz seed",
+        )
 
 
 def schemathesis(stack: Stack, who: str, token: str | None, args, report_dir: Path) -> int:

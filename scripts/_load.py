@@ -55,27 +55,16 @@ def seed(stack: Stack, reps: int, prospects: int) -> list[tuple[str, list[str]]]
         stack.make_compliant(token, employee_id, hr_token)
         owned = []
         for k in range(prospects):
-            prospect = {
-                "full_name": f"Load Person {n} {k} {random.choice(['Durand', 'Petit'])}",  # noqa: S311
-                "company": random.choice(["Acme", "Globex", "Initech"]),  # noqa: S311
-                "kind": "b2b",
-                "email": f"load.{n}.{k}@example.com",
-                "network": "linkedin",
-                "source": "connection",
-                "lawful_basis": "consent",
-                "collected_at": "2026-03-02T10:00:00+01:00",
-            }
-            created = stack.call("POST", "/api/prospects/", prospect, token)
-            opt_in = {
-                "prospect": created["id"],
-                "channel": "email",
-                "action": "grant",
-                "evidence": "web_form",
-                "proof": f"newsletter form, entry {n}-{k}",
-                "wording_shown": "I agree to be contacted by e-mail about your offers.",
-            }
-            stack.call("POST", "/api/consents/", opt_in, token)
-            owned.append(created["id"])
+            owned.append(
+                stack.add_opted_in_prospect(
+                    token,
+                    full_name=f"Load Person {n} {k} {random.choice(['Durand', 'Petit'])}",  # noqa: S311
+                    company=random.choice(["Acme", "Globex", "Initech"]),  # noqa: S311
+                    email=f"load.{n}.{k}@example.com",
+                    lawful_basis="consent",
+                    proof=f"newsletter form, entry {n}-{k}",
+                )
+            )
         check = {"prospect": owned[0], "channel": "email", "content": MESSAGE}
         decision = stack.call("POST", "/api/outreach/check/", check, token)
         if decision["decision"] != "allow":

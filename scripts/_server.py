@@ -257,6 +257,32 @@ class Stack:
         if not compliance["can_prospect"]:
             raise SystemExit(f"employee {employee_id} cannot prospect: {compliance}")
 
+    def add_opted_in_prospect(
+        self, token: str, *, full_name: str, company: str, email: str, lawful_basis: str, proof: str
+    ) -> str:
+        """A LinkedIn contact with an e-mail opt-in from a web form (proof and wording); its id."""
+        prospect = {
+            "full_name": full_name,
+            "company": company,
+            "kind": "b2b",
+            "email": email,
+            "network": "linkedin",
+            "source": "connection",
+            "lawful_basis": lawful_basis,
+            "collected_at": "2026-03-02T10:00:00+01:00",
+        }
+        created = self.call("POST", "/api/prospects/", prospect, token)
+        opt_in = {
+            "prospect": created["id"],
+            "channel": "email",
+            "action": "grant",
+            "evidence": "web_form",
+            "proof": proof,
+            "wording_shown": "I agree to be contacted by e-mail about your offers.",
+        }
+        self.call("POST", "/api/consents/", opt_in, token)
+        return created["id"]
+
     # --- context manager -----------------------------------------------------------------
     def __enter__(self):
         try:
