@@ -40,7 +40,6 @@ def _case_context(case: Offboarding) -> dict:
     }
 
 
-
 @login_required
 def offboarding_list(request):
     _require(request, Role.HR, Role.DPO, Role.ADMIN)
