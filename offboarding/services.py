@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -423,11 +424,11 @@ def _transfer_data(case: Offboarding, step: OffboardingStep) -> str:
     if not ids:
         step.counts = {**step.counts, "successor": case.successor_id}
         return StepStatus.DONE
+    # The ids as one array parameter: 10,000 literals in an IN list cost more to build and
+    # to parse than the rows take to move, and the list appears twice (shares, owners).
+    batch = Prospect.objects.filter(id__in=RawSQL("SELECT unnest(%s::uuid[])", (ids,)))
     moved = prospect_services.prospects_transfer(
-        actor="offboarding",
-        from_owner=case.employee,
-        to_owner=case.successor,
-        prospects=Prospect.objects.filter(id__in=ids),
+        actor="offboarding", from_owner=case.employee, to_owner=case.successor, prospects=batch
     )
     step.done += moved
     step.total = max(step.total, step.done)
