@@ -67,7 +67,7 @@ RUN_STEP_TASK = "offboarding.tasks.run_step"
 # Prospects per batch: big enough for throughput, small enough for short locks.
 BATCH_SIZE = 5000
 # The transfer only rewrites an owner column: bigger batches, fewer round trips and commits.
-TRANSFER_BATCH_SIZE = 10_000
+TRANSFER_BATCH_SIZE = 20_000
 _SUCCESSOR_ROLES = (Role.REP, Role.MANAGER)
 # Fields of the employee's own contact that go into their export.
 EXPORT_FIELDS = ("full_name", "company", "job_title", "email", "phone", "profile_url", "notes")
