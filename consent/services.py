@@ -73,7 +73,7 @@ def consent_record(
     emit_webhook(
         "consent.changed",
         {"consent_id": event.pk, "prospect_id": prospect.pk, "employee_id": event.captured_by_id},
-        personal={"channel": channel, "action": action, "email": prospect.email},
+        personal=lambda: {"channel": channel, "action": action, "email": prospect.email},
     )
     return event
 
@@ -234,7 +234,7 @@ def opposition_register(
                 "opposition_id": opposition.pk,
                 "prospect_ids": sorted({str(w.prospect_id) for w in withdrawals}),
             },
-            personal={"identifier_type": identifier_type, "value": value, "scope": scope},
+            personal=lambda: {"identifier_type": identifier_type, "value": value, "scope": scope},
         )
     return opposition, created
 

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -159,11 +160,14 @@ def _deliver_later(delivery: WebhookDelivery) -> None:
 
 
 @transaction.atomic
-def emit(event: str, payload_ids: dict, personal: dict | None = None) -> list[WebhookDelivery]:
+def emit(
+    event: str, payload_ids: dict, personal: Callable[[], dict] | None = None
+) -> list[WebhookDelivery]:
     """Queue ``event`` for every active subscription listening to it.
 
-    ``payload_ids`` (ids only) goes to everyone; ``personal`` only to the
-    subscriptions allowed personal data. Sent after the caller's commit.
+    ``payload_ids`` (ids only) goes to everyone; ``personal()`` only to the
+    subscriptions allowed personal data, and is called only when one listens (it may
+    decrypt). Sent after the caller's commit.
     """
     if event not in Event.values:
         raise ValueError(f"unknown webhook event {event!r}")
@@ -184,7 +188,8 @@ def emit(event: str, payload_ids: dict, personal: dict | None = None) -> list[We
         "occurred_at": now.isoformat(),
         "data": _json_ready(payload_ids),
     }
-    personal_json = json.dumps(_json_ready(personal)) if personal else None
+    wants_personal = personal is not None and any(s.include_personal_data for s in listening)
+    personal_json = json.dumps(_json_ready(personal())) if wants_personal else None
     deliveries = []
     for subscription in listening:
         delivery = WebhookDelivery.objects.create(

@@ -140,7 +140,7 @@ def test_the_delivery_log_lists_one_subscriptions_deliveries_without_personal_va
 
     mine = subscribe(RECEIVER, ["opposition.created"], include_personal_data=True)
     other = subscribe(RECEIVER, ["dsar.completed"])
-    emit("opposition.created", {"opposition_id": 7}, personal={"value": "jane@example.com"})
+    emit("opposition.created", {"opposition_id": 7}, personal=lambda: {"value": "jane@example.com"})
     emit("dsar.completed", {"dsar_id": "d-1"})
 
     response = api_as(dpo).get(f"{URL}{mine.pk}/deliveries/")

@@ -12,7 +12,7 @@ RECEIVER = "https://crm-sync.example.com/hooks"
 
 def test_the_dpo_sees_subscriptions_and_recent_deliveries(client, dpo):
     subscribe(RECEIVER, ["opposition.created"], include_personal_data=True)
-    emit("opposition.created", {"opposition_id": 3}, personal={"value": "jane@example.com"})
+    emit("opposition.created", {"opposition_id": 3}, personal=lambda: {"value": "jane@example.com"})
     client.force_login(dpo.user)
 
     response = client.get("/privacy/webhooks/")
