@@ -424,8 +424,8 @@ def _transfer_data(case: Offboarding, step: OffboardingStep) -> str:
     if not ids:
         step.counts = {**step.counts, "successor": case.successor_id}
         return StepStatus.DONE
-    # The ids as one array parameter: 10,000 literals in an IN list cost more to build and
-    # to parse than the rows take to move, and the list appears twice (shares, owners).
+    # The ids as one array parameter: thousands of literals in an IN list cost more to build
+    # and to parse than the rows take to move, and the list appears twice (shares, owners).
     batch = Prospect.objects.filter(id__in=RawSQL("SELECT unnest(%s::uuid[])", (ids,)))
     moved = prospect_services.prospects_transfer(
         actor="offboarding", from_owner=case.employee, to_owner=case.successor, prospects=batch

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from people.selectors import has_left
+from people.selectors import employee_of, has_left
 
 
 class EmployeeTokenAuthentication(TokenAuthentication):
@@ -23,7 +23,7 @@ class EmployeeTokenAuthentication(TokenAuthentication):
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        employee = getattr(user, "employee", None)
+        employee = employee_of(user)
         if employee is not None and has_left(employee):
             raise exceptions.AuthenticationFailed(
                 _("This employee has left; the token is revoked.")
