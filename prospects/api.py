@@ -189,9 +189,13 @@ class ProspectListCreate(generics.ListAPIView):
     def get_queryset(self):
         filters = ProspectFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
+        self._filtered = any(filters.validated_data.values())
         return selectors.prospect_search(
             selectors.prospects_listed_for(self.request.user), **filters.validated_data
         )
+
+    def listed_total(self) -> int | None:
+        return selectors.prospects_listed_total(self.request.user, filtered=self._filtered)
 
     @extend_schema(parameters=[ProspectFilterSerializer])
     def get(self, request, *args, **kwargs):

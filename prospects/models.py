@@ -154,6 +154,24 @@ class ValueHistory(models.Model):
         return f"{self.field} ({self.provenance})"
 
 
+class ProspectTally(models.Model):
+    """How many prospects there are, kept by PostgreSQL itself (migration 0009).
+
+    Statement triggers on ``prospects_prospect`` add the rows each INSERT or COPY
+    wrote and subtract the rows each DELETE removed (cascades included); a TRUNCATE
+    empties the tally. The total is the sum over the slots: each connection adds to
+    slot ``pid % 16``, so concurrent imports do not queue on one row. Lists of every
+    prospect read their page total here instead of counting a million rows per page
+    (``prospects.selectors.prospect_total``). Unused, and empty, on SQLite.
+    """
+
+    slot = models.SmallIntegerField(primary_key=True)
+    rows = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.slot}: {self.rows}"
+
+
 class ProspectUserObjectPermission(UserObjectPermissionBase):
     """A prospect shared with one colleague (guardian, direct foreign key).
 

@@ -1,14 +1,15 @@
 """Reads on prospects: who sees which, who may change which, search."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from audit import events
 from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules
-from prospects.models import Prospect, ProspectUserObjectPermission, ValueHistory
+from prospects.models import Prospect, ProspectTally, ProspectUserObjectPermission, ValueHistory
 from socialcrm.lib import crypto
 
 _ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
@@ -70,6 +71,19 @@ def prospects_listed_for(user) -> QuerySet[Prospect]:
     (make bench: 240 ms → 0.5 ms per page at 1M prospects).
     """
     return _visible(user, listing=True)
+
+
+def prospects_listed_total(user, *, filtered: bool) -> int | None:
+    """How many prospects ``user``'s unfiltered list holds, when it is known without counting.
+
+    Lists of every prospect (DPO, admins) read the tally PostgreSQL keeps: an exact
+    ``COUNT(*)`` of a million rows was most of each page's time (make bench: 45 ms of
+    a 46 ms page). None means "count the rows": filtered lists, the sales roles'
+    lists (their owner index counts them quickly), and SQLite.
+    """
+    if filtered or visibility_shape(user) != "all" or connection.vendor != "postgresql":
+        return None
+    return ProspectTally.objects.aggregate(total=Sum("rows", default=0))["total"]
 
 
 def _visible(user, *, listing: bool) -> QuerySet[Prospect]:

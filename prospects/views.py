@@ -17,6 +17,7 @@ from people.selectors import employee_of, has_role, role_of
 from prospects import rules, selectors, services
 from prospects.forms import ProspectFilterForm, ProspectForm, ShareForm
 from prospects.models import Prospect
+from socialcrm.lib.api import CountedPaginator
 from socialcrm.lib.forms import add_service_errors
 
 PAGE_SIZE = 25
@@ -59,7 +60,12 @@ def prospect_list(request):
         selectors.prospects_listed_for(request.user).select_related("owner__user"),
         **filters.filters(),
     )
-    page = Paginator(prospects, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = selectors.prospects_listed_total(request.user, filtered=bool(filters.filters()))
+    if total is None:
+        paginator = Paginator(prospects, PAGE_SIZE)
+    else:
+        paginator = CountedPaginator(prospects, PAGE_SIZE, count=total)
+    page = paginator.get_page(request.GET.get("page"))
     role = role_of(request.user)
     return render(
         request,

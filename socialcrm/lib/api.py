@@ -1,9 +1,11 @@
 """Shared pieces of the REST API: pagination, error shape, JSON 404 and 503."""
 
 import datetime
+import functools
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -21,9 +23,29 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
+class CountedPaginator(Paginator):
+    """Django's paginator told the number of rows, where the caller knows it without a COUNT."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
 class Pagination(pagination.PageNumberPagination):
+    """Page numbers, ``page_size`` up to 200.
+
+    A view that knows its total without counting returns it from ``listed_total()``.
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        listed_total = getattr(view, "listed_total", None)
+        total = listed_total() if listed_total is not None else None
+        if total is not None:
+            self.django_paginator_class = functools.partial(CountedPaginator, count=total)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         """The requested page size, or 400 naming `page_size` (DRF would silently use the default)."""
