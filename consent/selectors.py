@@ -1,8 +1,9 @@
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from consent.models import Opposition
+from socialcrm.lib.lookups import AnyOf
 
 
 def opposed_scopes(identifier_indexes: dict[str, list[str]]) -> dict[tuple[str, str], set[str]]:
@@ -10,7 +11,9 @@ def opposed_scopes(identifier_indexes: dict[str, list[str]]) -> dict[tuple[str, 
     condition = Q()
     for identifier_type, indexes in identifier_indexes.items():
         if indexes:
-            condition |= Q(identifier_type=identifier_type, identifier_index__in=indexes)
+            condition |= Q(identifier_type=identifier_type) & Q(
+                AnyOf(F("identifier_index"), indexes)
+            )
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
     if not condition:
         return found

@@ -135,7 +135,11 @@ class ValueHistory(models.Model):
     offboarding and the DPO can split a record's values by provenance.
     """
 
-    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="history")
+    # Indexed by history_latest (prospect first): a second index would only slow the
+    # import, which writes four or five entries per prospect.
+    prospect = models.ForeignKey(
+        Prospect, on_delete=models.CASCADE, related_name="history", db_index=False
+    )
     field = models.CharField(max_length=64)
     provenance = models.CharField(max_length=16, choices=Provenance.choices)
     source = models.CharField(max_length=32)

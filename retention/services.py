@@ -31,8 +31,6 @@ from people.models import Employee
 from prospects.models import Prospect, ValueHistory
 from retention import selectors
 from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
-from socialcrm.lib import crypto
-from socialcrm.lib.fields import Sealed
 
 logger = logging.getLogger(__name__)
 
@@ -221,9 +219,7 @@ def _sealed_empty_by_row(name: str, ids) -> Case:
         *[
             When(
                 pk=pk,
-                then=Value(
-                    Sealed(crypto.seal("", aad=column.associated_data(OutreachAttempt(pk=pk))))
-                ),
+                then=Value(column.seal("", pk=pk)),
             )
             for pk in ids
         ],

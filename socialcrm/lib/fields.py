@@ -52,7 +52,20 @@ class EncryptedTextField(models.TextField):
                 f"{instance.__class__.__name__}.{self.name}: encrypted values need the row's "
                 "primary key before saving"
             )
-        return f"{self.model._meta.db_table}|{self.column}|{instance.pk}".encode()
+        return self.associated_data_of(instance.pk)
+
+    def associated_data_of(self, pk) -> bytes:
+        return f"{self.model._meta.db_table}|{self.column}|{pk}".encode()
+
+    def seal(self, value: str | None, *, pk) -> "Sealed | None":
+        """What this column stores for ``value`` on the row ``pk``.
+
+        For writers that bypass model instances (the import's COPY): the token is the
+        one ``save()`` would have written, and opens through the model as usual.
+        """
+        if value is None:
+            return None
+        return Sealed(crypto.seal(value, aad=self.associated_data_of(pk)))
 
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname)
