@@ -239,8 +239,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A departed employee's session opens their attestation page alone.
     "offboarding.middleware.DepartedEmployeeMiddleware",
-    # A database lost during a view answers 503 (JSON under /api/), not 500.
-    "socialcrm.middleware.DatabaseUnavailableMiddleware",
+    # A database or cache lost during a view answers 503 (JSON under /api/), not 500.
+    "socialcrm.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "socialcrm.urls"

@@ -92,6 +92,10 @@ api_patterns = [
     re_path(r"^[\s\S]*$", api_not_found),  # any path, newlines included, answers JSON
 ]
 
+# What fails before a view (the session, a middleware) and is a lost database or cache
+# answers 503 like the views do (socialcrm.middleware).
+handler500 = "socialcrm.middleware.server_error"
+
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,6 +4,7 @@ import datetime
 import functools
 import logging
 
+import redis
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 # The database dropped the connection or cannot be reached: the request stored nothing
 # (services are atomic), so the client may simply try again.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# The cache's Redis cannot be reached: the login and public-request throttles cannot count,
+# so the request is refused (fail closed), as a 503 to retry rather than a 500.
+CACHE_UNAVAILABLE = (redis.RedisError,)
+SERVICE_UNAVAILABLE = DATABASE_UNAVAILABLE + CACHE_UNAVAILABLE
 RETRY_AFTER_SECONDS = 30
 
 
@@ -79,12 +84,12 @@ def exception_handler(exc, context):
 
     A service's Django ValidationError becomes a 400 naming each field, so API
     views call services without translating their errors one by one. A lost
-    database becomes a 503 that says to try again, never a 500 with a trace.
+    database or cache becomes a 503 that says to try again, never a 500 with a trace.
     """
-    if isinstance(exc, DATABASE_UNAVAILABLE):
-        log_database_unavailable(exc)
+    if isinstance(exc, SERVICE_UNAVAILABLE):
+        log_unavailable(exc)
         return Response(
-            database_unavailable_body(),
+            unavailable_body(),
             status=503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
@@ -97,15 +102,18 @@ def exception_handler(exc, context):
     return response
 
 
-def database_unavailable_body() -> dict:
+def unavailable_body() -> dict:
     return {
         "detail": _("The service is temporarily unavailable. Try again in a moment."),
         "code": "unavailable",
     }
 
 
-def log_database_unavailable(exc: Exception) -> None:
+def log_unavailable(exc: Exception) -> None:
     # The class and SQLSTATE only: a driver's message may quote the statement's values.
+    if isinstance(exc, CACHE_UNAVAILABLE):
+        logger.warning("cache unavailable: %s", type(exc).__name__)
+        return
     sqlstate = getattr(exc.__cause__, "sqlstate", None)
     logger.warning("database unavailable: %s (sqlstate %s)", type(exc).__name__, sqlstate)
 

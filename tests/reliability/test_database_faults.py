@@ -10,6 +10,7 @@ import contextlib
 import psycopg
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,3 +177,20 @@ def test_an_api_call_answers_503_when_the_database_is_unreachable(transactional_
         response = client.get("/api/prospects/")
 
     assert_clean_503(response)
+
+
+def test_a_signed_in_page_answers_503_when_the_database_is_gone_before_the_view(
+    transactional_db, rep
+):
+    """The session and the user are read by middleware, before any view: still a 503, not a 500."""
+    browser = Client(raise_request_exception=False)
+    browser.force_login(rep.user)
+    with database_unreachable():
+        page = browser.get(reverse("prospects"))
+        api = browser.get("/api/prospects/")
+
+    assert page.status_code == 503
+    assert page["Content-Type"].startswith("text/html")
+    assert int(page["Retry-After"]) > 0
+    assert "Temporarily unavailable" in page.content.decode()
+    assert_clean_503(api)

@@ -10,7 +10,8 @@ import time
 import pytest
 import redis
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -156,3 +157,28 @@ def test_a_dsar_executed_while_the_broker_is_down_runs_once_it_is_back(
     assert client.get(f"/api/dsar/{dsar.pk}/export/").status_code == 200
     message.refresh_from_db()
     assert message.sent_at is not None
+
+
+def test_throttled_logins_and_requests_answer_503_while_the_cache_is_down(db, client, rep):
+    """The throttles cannot count without their cache: refused, as a 503 to retry, never a 500."""
+    lenient = Client(raise_request_exception=False)
+    with redis_unreachable():
+        token = client.post(
+            "/api/auth/token/",
+            {"username": rep.user.username, "password": "wrong"},
+            content_type="application/json",
+        )
+        public = client.post(
+            "/api/dsar/public/",
+            {"type": "access", "email": "jane@example.com"},
+            content_type="application/json",
+        )
+        login = lenient.post(reverse("login"), {"username": rep.user.username, "password": "wrong"})
+
+    for response in (token, public):
+        assert response.status_code == 503
+        assert int(response["Retry-After"]) > 0
+        assert response.json()["code"] == "unavailable"
+    assert login.status_code == 503
+    assert "Temporarily unavailable" in login.content.decode()
+    assert "Traceback" not in login.content.decode()
