@@ -203,6 +203,11 @@ def bulk_load(*tables: str):
             for _, definition in indexes:
                 cursor.execute(definition)
             cursor.execute("RESET maintenance_work_mem")
+    if "prospects_prospect" in tables:
+        from prospects.services import prospect_tally_recount
+
+        # The tally's triggers were off with the others: the DPO's list total comes from it.
+        prospect_tally_recount()
 
 
 def vacuum(*tables: str) -> None:

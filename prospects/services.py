@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from prospects import rules
 from prospects.models import (
     LawfulBasis,
     Prospect,
+    ProspectTally,
     ProspectUserObjectPermission,
     Provenance,
     ValueHistory,
@@ -195,6 +196,22 @@ def prospect_restrict(*, actor, prospect: Prospect) -> Prospect:
             fields=["processing_restricted_at"],
         )
     return prospect
+
+
+@transaction.atomic
+def prospect_tally_recount() -> int:
+    """Count the prospects into the tally again, after a load that ran without triggers.
+
+    A bulk load with ``session_replication_role = replica`` (or a logical-replication
+    subscriber) skips the triggers that keep ``ProspectTally``; this restores it.
+    Concurrent writers wait on the table lock rather than be counted twice or missed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Prospect._meta.db_table} IN SHARE MODE")
+    total = Prospect.objects.count()
+    ProspectTally.objects.all().delete()
+    ProspectTally.objects.create(slot=0, rows=total)
+    return total
 
 
 @transaction.atomic
