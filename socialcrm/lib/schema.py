@@ -2,7 +2,7 @@
 
 DRF answers 400 (validation), 401 (no or bad token — also on open endpoints when
 a bad token is sent), 403 (role, CSRF), 404 (out of scope, unknown id, page past
-the end), 429 (throttled) and 503 (database unreachable, ``lib.api``) from its
+the end), 429 (throttled) and 503 (database or cache unreachable, ``lib.api``) from its
 own machinery, so views never declare them; other systems and the API fuzzing
 test read them from the schema.
 """
@@ -24,7 +24,8 @@ DESCRIPTIONS = {
     "403": "The caller's role may not do this (or CSRF failed on a session).",
     "404": "No such record within the caller's scope.",
     "429": "Too many requests: try again later.",
-    "503": "The database cannot be reached for now: nothing was stored; retry after Retry-After.",
+    "503": "The database or the cache cannot be reached for now: nothing was stored; "
+    "retry after Retry-After.",
 }
 WRITES = {"post", "put", "patch"}
 
