@@ -27,6 +27,7 @@ from dsar.models import (
 )
 from people.models import Role
 from people.permissions import role_required
+from socialcrm.lib import identifiers
 from socialcrm.lib.api import Pagination, not_before_1970
 
 # The public form's size limits; anything longer is refused naming the field.
@@ -85,10 +86,24 @@ class DsarSerializer(serializers.ModelSerializer):
 
 class _IdentifiersMixin(serializers.Serializer):
     def validate(self, attrs):
-        if not any((attrs.get(key) or "").strip() for key in ("email", "phone", "profile_url")):
+        given = {
+            key: value
+            for key in identifiers.IDENTIFIER_TYPES
+            if (value := (attrs.get(key) or "").strip())
+        }
+        if not given:
             raise ApiValidationError(
                 {"identifier": ["give at least one of: email, phone, profile_url"]}
             )
+        # Read here, before the public endpoint's throttle counts the request.
+        errors = {}
+        for key, value in given.items():
+            try:
+                identifiers.normalise(key, value)
+            except ValueError as exc:
+                errors[key] = [str(exc)]
+        if errors:
+            raise ApiValidationError(errors)
         return attrs
 
 
@@ -172,6 +187,9 @@ class PublicDsarCreate(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "dsar_public"
 
+    def check_throttles(self, request):
+        """Deferred to ``post``: only a valid request counts against the address's budget."""
+
     @extend_schema(
         request=PublicDsarInputSerializer,
         responses={202: PublicAcceptedSerializer},
@@ -180,6 +198,7 @@ class PublicDsarCreate(APIView):
     def post(self, request):
         data = PublicDsarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        APIView.check_throttles(self, request)
         services.dsar_create(
             actor="public",
             received_via=ReceivedVia.PUBLIC_FORM,

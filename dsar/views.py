@@ -38,26 +38,25 @@ def _messages_of(exc: ValidationError) -> list[str]:
 def public_request(request):
     """GDPR rights for anyone, without an account: the request is confirmed by e-mail."""
     form = PublicRequestForm(request.POST or None)
-    if request.method == "POST":
-        if not throttle.allow(request):
-            return render(request, "dsar/public_throttled.html", status=429)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.dsar_create(
-                    actor="public",
-                    received_via=ReceivedVia.PUBLIC_FORM,
-                    language=getattr(request, "LANGUAGE_CODE", "en"),
-                    verify_url_builder=lambda token: request.build_absolute_uri(
-                        reverse("dsar-public-verify", args=[token])
-                    ),
-                    **data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("dsar-public-sent")
-    return render(request, "dsar/public_request.html", {"form": form})
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "dsar/public_request.html", {"form": form})
+    # Only a valid request counts against the address's budget: a typo costs nothing.
+    if not throttle.allow(request):
+        return render(request, "dsar/public_throttled.html", status=429)
+    try:
+        services.dsar_create(
+            actor="public",
+            received_via=ReceivedVia.PUBLIC_FORM,
+            language=getattr(request, "LANGUAGE_CODE", "en"),
+            verify_url_builder=lambda token: request.build_absolute_uri(
+                reverse("dsar-public-verify", args=[token])
+            ),
+            **form.cleaned_data,
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return render(request, "dsar/public_request.html", {"form": form})
+    return redirect("dsar-public-sent")
 
 
 def public_request_sent(request):

@@ -6,28 +6,34 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from people import selectors, services
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
+from socialcrm.lib import login_throttle
 
 logger = logging.getLogger(__name__)
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (throttled)."""
+    """Exchange a username and password for an API token.
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    Failed attempts are counted per username and per address, as on the login page
+    (``socialcrm.lib.login_throttle``): past the limit, 429 without checking the
+    password. Successful exchanges are not limited: a script may fetch tokens for
+    several users in a row.
+    """
+
+    throttle_classes = []
 
     @extend_schema(
         request=inline_serializer(
@@ -40,7 +46,19 @@ class TokenView(ObtainAuthToken):
         },
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        data = request.data if isinstance(request.data, dict) else {}
+        username, address = str(data.get("username", "")), request.META.get("REMOTE_ADDR", "")
+        if login_throttle.is_blocked(username, address):
+            raise Throttled(
+                detail=_("Too many failed attempts. Wait a few minutes before trying again.")
+            )
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ApiValidationError:
+            login_throttle.record_failure(username, address)
+            raise
+        login_throttle.reset(username, address)
+        return response
 
 
 class HealthView(APIView):

@@ -90,7 +90,7 @@ RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1)
 DSAR_DUE_SOON_DAYS = env_int("DSAR_DUE_SOON_DAYS", 7, minimum=1)
 DSAR_EXPORT_DAYS = env_int("DSAR_EXPORT_DAYS", 30, minimum=1)
 DSAR_EXPORT_DIR = Path(env_str("DSAR_EXPORT_DIR", str(VAR_DIR / "dsar-exports")))
-DSAR_PUBLIC_THROTTLE_RATE = env_str("DSAR_PUBLIC_THROTTLE_RATE", "5/hour")
+DSAR_PUBLIC_THROTTLE_RATE = env_str("DSAR_PUBLIC_THROTTLE_RATE", "20/hour")
 # Offboarding: how long the leaver's export and attestation page stay open, and how long a
 # running step may go silent before beat re-enqueues it from its cursor.
 OFFBOARDING_EXPORT_DAYS = env_int("OFFBOARDING_EXPORT_DAYS", 30, minimum=1)
@@ -394,7 +394,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "socialcrm.lib.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
-        "login": env_str("LOGIN_THROTTLE_RATE", "10/min"),
         "dsar_public": DSAR_PUBLIC_THROTTLE_RATE,
     },
     "EXCEPTION_HANDLER": "socialcrm.lib.api.exception_handler",

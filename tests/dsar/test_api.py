@@ -66,12 +66,20 @@ def test_public_request_refuses_oversized_fields_naming_them(client):
 
 
 @pytest.mark.django_db
-def test_public_request_is_throttled(client, settings):
+def test_public_request_is_throttled_and_only_valid_requests_count(client, settings):
+    limit = int(settings.DSAR_PUBLIC_THROTTLE_RATE.partition("/")[0])
     body = {"type": "access", "email": "a@example.com", "full_name": "A"}
-    statuses = [
-        client.post(PUBLIC, body, content_type="application/json").status_code for _ in range(6)
+    mistyped = {**body, "email": "not an address"}
+    rejected = [
+        client.post(PUBLIC, mistyped, content_type="application/json").status_code for _ in range(3)
     ]
-    assert statuses == [202] * 5 + [429]
+    statuses = [
+        client.post(PUBLIC, body, content_type="application/json").status_code
+        for _ in range(limit + 1)
+    ]
+    assert rejected == [400] * 3
+    assert statuses == [202] * limit + [429]
+    assert DataSubjectRequest.objects.count() == limit
 
 
 @pytest.mark.django_db

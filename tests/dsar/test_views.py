@@ -69,9 +69,14 @@ def test_the_public_form_needs_its_csrf_token():
     assert client.post(reverse("dsar-public"), FORM).status_code == 403
 
 
-def test_the_public_form_is_throttled(client):
-    statuses = [client.post(reverse("dsar-public"), FORM).status_code for _ in range(6)]
-    assert statuses == [302] * 5 + [429]
+def test_the_public_form_is_throttled_and_only_valid_requests_count(client, settings):
+    limit = int(settings.DSAR_PUBLIC_THROTTLE_RATE.partition("/")[0])
+    mistyped = [
+        client.post(reverse("dsar-public"), {**FORM, "email": "nope"}).status_code for _ in range(3)
+    ]
+    statuses = [client.post(reverse("dsar-public"), FORM).status_code for _ in range(limit + 1)]
+    assert mistyped == [200] * 3  # the form again, with its errors
+    assert statuses == [302] * limit + [429]
 
 
 @pytest.fixture
