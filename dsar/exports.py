@@ -119,6 +119,11 @@ def export_document(dsar: DataSubjectRequest) -> dict:
 
 
 def _who(employee):
+    # As everywhere in the API, a field naming a person holds the employee's id (API.md).
+    return employee.pk if employee is not None else None
+
+
+def _username(employee):
     return employee.username if employee is not None else None
 
 
@@ -142,6 +147,7 @@ def _record(prospect, *, history, consents, outreach, jobs) -> dict:
         "origin": {
             "network": prospect.network,
             "employee": _who(prospect.owner),
+            "employee_username": _username(prospect.owner),
             "social_account": {"network": account.network, "handle": account.handle}
             if account
             else None,
@@ -179,6 +185,7 @@ def _record(prospect, *, history, consents, outreach, jobs) -> dict:
                 "sent_at": _iso(attempt.created_at),
                 "replied_at": _iso(attempt.replied_at),
                 "employee": _who(attempt.employee),
+                "employee_username": _username(attempt.employee),
                 "social_account": {
                     "network": attempt.social_account.network,
                     "handle": attempt.social_account.handle,

@@ -138,7 +138,9 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
     assert record["provenance"] == "employment"
     origin = record["origin"]
     assert origin["network"] == "linkedin"
-    assert origin["employee"] == person["rep"].username
+    # The employee's id, as every person field of the API; the username for a human reader.
+    assert origin["employee"] == person["rep"].pk
+    assert origin["employee_username"] == person["rep"].username
     assert origin["social_account"] == {"network": "linkedin", "handle": "rep-on-linkedin"}
     assert [i["import"] for i in origin["imports"]] == [str(person["job"].pk)]
     history = {(h["field"], h["provenance"]) for h in record["history"]}
