@@ -109,7 +109,8 @@ class OffboardingStart(APIView):
 
 
 class AttestationItemSerializer(serializers.Serializer):
-    prospect = serializers.UUIDField()
+    id = serializers.UUIDField(help_text="the prospect's id, as given in prospect_ids")
+    prospect = serializers.UUIDField(help_text="the same id")
     social_account = serializers.IntegerField(allow_null=True)
     attested_at = serializers.DateTimeField(allow_null=True)
     full_name = serializers.CharField(required=False, help_text="the departing employee only")

@@ -62,6 +62,8 @@ def attestation_list(*, offboarding: Offboarding, with_names: bool) -> list[dict
     rows = []
     for item in items:
         row = {
+            # The prospect's id twice: ``id`` as any listed object, ``prospect`` as before.
+            "id": item.prospect_id,
             "prospect": item.prospect_id,
             "social_account": item.social_account_id,
             "attested_at": item.attested_at,

@@ -122,7 +122,14 @@ def test_the_employee_sees_names_hr_sees_ids_only(api_as, open_case, leaver, hr,
     hrs = api_as(hr).get(f"{URL}{open_case.pk}/attestation/").json()
 
     assert mine[0]["full_name"] == prospect.full_name
-    assert hrs == [{"prospect": str(prospect.pk), "social_account": None, "attested_at": None}]
+    assert hrs == [
+        {
+            "id": str(prospect.pk),
+            "prospect": str(prospect.pk),
+            "social_account": None,
+            "attested_at": None,
+        }
+    ]
 
 
 def test_hr_attests_with_a_signed_document_only(api_as, open_case, hr, book):
