@@ -33,7 +33,6 @@ from socialcrm.lib import crypto
 from socialcrm.lib.api import not_before_1970
 
 SALES_AND_PRIVACY = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
-MESSAGE_CHANNELS = {"email", "sms", "social_message"}
 
 
 class ConsentEventSerializer(serializers.ModelSerializer):
@@ -251,10 +250,8 @@ class OutreachInputSerializer(serializers.Serializer):
             attrs["content_version"] = version
             if not attrs["content"].strip():
                 attrs["content"] = version.body
-        if attrs["channel"] in MESSAGE_CHANNELS and not attrs["content"].strip():
-            raise serializers.ValidationError(
-                {"content": "a message channel needs the message text"}
-            )
+        # Without content (optional in API.md) the gate decides on everything but the words:
+        # consent, opposition, limits, hours; the notice is appended as usual.
         return attrs
 
 

@@ -386,8 +386,6 @@ def _has_opt_out(content: str) -> bool:
 
 def _what_is_said(f: Facts) -> list[Reason]:
     reasons = []
-    if f.channel in MESSAGE_CHANNELS and not f.content.strip():
-        raise ValueError("a message channel needs content")
     needs_notice = not f.notice_sent
     if needs_notice and not f.append_notice:
         reasons.append(

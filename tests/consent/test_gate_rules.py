@@ -368,8 +368,10 @@ def test_any_failure_inside_the_rules_denies_with_gate_error():
     assert result.codes() == ["gate_error"]
 
 
-def test_a_message_channel_without_content_fails_closed():
-    assert decide(with_(content="  ")).codes() == ["gate_error"]
+def test_a_message_channel_without_content_is_decided_on_the_other_rules():
+    # content is optional (API.md): no words to check, everything else still applies.
+    assert decide(with_(content="  ")).decision == "allow"
+    assert decide(with_(content="", consent="withdraw")).codes() == ["consent_withdrawn"]
 
 
 def test_thresholds_are_settings(settings):

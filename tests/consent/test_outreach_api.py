@@ -223,10 +223,21 @@ def test_only_the_dpo_lists_the_suppression_list_and_it_holds_hashes_only(api_as
     assert len(entry["identifier_index"]) == 64
 
 
-def test_an_empty_message_on_a_message_channel_is_400(api_as, rep, prospect):
-    response = check(api_as(rep), prospect, content="  ")
-    assert response.status_code == 400
-    assert "content" in response.json()
+def test_a_check_without_content_decides_on_everything_but_the_words(api_as, rep, prospect):
+    """``content`` is optional (API.md): before writing, a rep may ask whether they may write."""
+    client = api_as(rep)
+    body = {"prospect": str(prospect.pk), "channel": "email"}
+    denied = client.post("/api/outreach/check/", body, format="json")
+    assert denied.status_code == 200
+    assert denied.json()["decision"] == "deny"
+    assert "no_opt_in" in codes(denied)
+    assert not [
+        code for code in codes(denied) if code.startswith("content_") or code == "gate_error"
+    ]
+
+    blank = check(client, prospect, content="  ")
+    assert blank.status_code == 200
+    assert "no_opt_in" in codes(blank)
 
 
 def test_someone_elses_account_is_400(api_as, rep, prospect):
