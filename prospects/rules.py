@@ -10,6 +10,9 @@ from socialcrm.lib import crypto
 from socialcrm.lib.dates import add_months
 
 IDENTIFIER_FIELDS = ("email", "phone", "profile_url")
+# One prospect per e-mail and per profile URL (API.md: 409 duplicate); a phone number may be
+# shared (a switchboard, a family line), so it finds people and blocks opposed ones only.
+UNIQUE_IDENTIFIER_FIELDS = ("email", "profile_url")
 # The person's own values: each one written gets a ValueHistory entry, DSAR exports and
 # the DPO's read audit name them.
 VALUE_FIELDS = ("full_name", "company", "job_title", *IDENTIFIER_FIELDS, "notes")

@@ -372,9 +372,13 @@ def _check_suppression_and_duplicates(prospect: Prospect, indexes: dict[str, str
 
 
 def _existing_with(prospect: Prospect, present: dict[str, str]) -> Prospect | None:
+    """Another prospect with the same e-mail or profile URL (a shared phone is no duplicate)."""
     condition = Q()
     for field, index in present.items():
-        condition |= Q(**{f"{field}_index": index})
+        if field in rules.UNIQUE_IDENTIFIER_FIELDS:
+            condition |= Q(**{f"{field}_index": index})
+    if not condition:
+        return None
     return Prospect.objects.filter(condition).exclude(pk=prospect.pk).order_by("created_at").first()
 
 

@@ -104,10 +104,13 @@ def test_only_a_pre_hire_contact_can_be_contributed(rep, create_prospect):
     assert "contributed" in exc.value.message_dict
 
 
-def test_a_phone_already_known_is_a_duplicate(rep, create_prospect):
-    first = create_prospect(rep, phone="+33 6 12 34 56 78")
+def test_a_shared_phone_is_no_duplicate_but_an_email_is(rep, create_prospect):
+    # API.md: one prospect per e-mail or profile URL; a switchboard number serves many people.
+    first = create_prospect(rep, phone="+33 1 23 45 67 89", email="a@example.com")
+    second = create_prospect(rep, full_name="Other", phone="01 23 45 67 89")
+    assert second.phone_index == first.phone_index
     with pytest.raises(services.ProspectRejected) as exc:
-        create_prospect(rep, full_name="Other", phone="0612345678")
+        create_prospect(rep, full_name="Third", phone="0123456789", email="A@example.com")
     assert exc.value.code == "duplicate"
     assert exc.value.existing == first
 
