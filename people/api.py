@@ -4,7 +4,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -138,10 +137,8 @@ class EmployeeListCreate(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = EmployeeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            employee, _ = services.employee_upsert(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise ApiValidationError(exc.message_dict) from None
+        # A service's ValidationError becomes a 400 naming each field (socialcrm.lib.api).
+        employee, _created = services.employee_upsert(actor=request.user, **data.validated_data)
         return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)
 
 
@@ -182,8 +179,5 @@ class SocialAccountListCreate(generics.ListCreateAPIView):
             raise PermissionDenied("only employees register social accounts")
         data = SocialAccountSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            account = services.social_account_create(employee=employee, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise ApiValidationError(exc.message_dict) from None
+        account = services.social_account_create(employee=employee, **data.validated_data)
         return Response(SocialAccountSerializer(account).data, status=status.HTTP_201_CREATED)

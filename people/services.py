@@ -64,6 +64,11 @@ def social_account_create(*, employee: Employee, network: str, handle: str, prof
     account = SocialAccount(
         employee=employee, network=network, handle=handle.strip(), profile_url=profile_url
     )
+    if SocialAccount.objects.filter(
+        employee=employee, network=network, handle=account.handle
+    ).exists():
+        # Named on the field the person can change, not as a whole-form error.
+        raise ValidationError({"handle": [_("You have already registered this account.")]})
     account.full_clean()
     account.save()
     events.created(actor=employee.user, obj=account, fields=["network", "handle", "profile_url"])

@@ -100,3 +100,11 @@ def test_an_unknown_network_is_a_400_naming_the_field(api_as, rep):
     )
     assert response.status_code == 400
     assert "network" in response.json()
+
+
+def test_a_social_account_registered_twice_is_400_on_handle(api_as, rep):
+    body = {"network": "linkedin", "handle": "jane-doe"}
+    assert api_as(rep).post("/api/social-accounts/", body, format="json").status_code == 201
+    again = api_as(rep).post("/api/social-accounts/", body, format="json")
+    assert again.status_code == 400
+    assert list(again.json()) == ["handle"]

@@ -132,7 +132,9 @@ def test_registering_the_same_account_twice_is_refused_with_a_message(client, re
     client.force_login(rep.user)
     response = client.post(reverse("social-accounts"), {"network": "linkedin", "handle": "alice"})
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert response.context["form"].errors["handle"] == [
+        "You have already registered this account."
+    ]
     assert SocialAccount.objects.filter(employee=rep).count() == 1
 
 
