@@ -230,6 +230,18 @@ class OutreachInputSerializer(serializers.Serializer):
     social_account = serializers.IntegerField(required=False, allow_null=True)
     relates_to_profession = serializers.BooleanField(required=False, default=True)
     append_notice = serializers.BooleanField(required=False, default=True)
+    analogous_products = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="RULES 3 soft opt-in: the message is about products like those this customer "
+        "bought (a won deal); with the opt-out offered, no prior opt-in is needed.",
+    )
+    about_contract = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="RULES 7: the call is about this customer's contract in progress (a won "
+        "deal); a consumer's prior consent to calls is then not needed.",
+    )
     content_version = serializers.IntegerField(
         required=False,
         allow_null=True,

@@ -47,6 +47,7 @@ from charters.models import Acknowledgement
 from charters.selectors import current_versions, training_valid_until_of
 from consent.gate import ELECTRONIC_CHANNELS, MESSAGE_CHANNELS, Facts
 from consent.models import SCOPE_ALL, ConsentEvent, Decision, Opposition, OutreachAttempt
+from deals.models import Deal, DealStatus
 from prospects.models import Prospect
 from socialcrm.lib import crypto
 
@@ -189,6 +190,8 @@ def _annotated(
         )
     annotations = {
         "opposed": Exists(suppression),
+        # RULES 3 and 7: a won deal makes the person a customer, with a contract in progress.
+        "customer": Exists(Deal.objects.filter(prospect=OuterRef("pk"), status=DealStatus.WON)),
         "latest_consent": Subquery(latest_consent),
         "requests_in_window": requests_in_window,
         "requests_pending": requests_pending,
@@ -472,11 +475,15 @@ def gather_facts(
     social_account=None,
     relates_to_profession: bool = True,
     append_notice: bool = True,
+    analogous_products: bool = False,
+    about_contract: bool = False,
     now: datetime.datetime,
 ) -> tuple[Facts, object]:
     """The facts for one decision, and the prospect row they were read from.
 
     The prospect comes back with the gate's fields only (the others deferred).
+    ``analogous_products`` and ``about_contract`` are the rep's statements about the
+    message (RULES 3) or the call (RULES 7); they count only for a customer (a won deal).
     """
     _check_keys()
     network = getattr(social_account, "network", "") or ""
@@ -504,6 +511,9 @@ def gather_facts(
         kind=row["kind"],
         lawful_basis=row["lawful_basis"],
         relates_to_profession=relates_to_profession,
+        existing_customer=row["customer"],
+        analogous_products=analogous_products,
+        contract_in_progress=row["customer"] and about_contract,
         processing_restricted=row["processing_restricted_at"] is not None,
         suppression_scopes=frozenset({channel}) if row["opposed"] else frozenset(),
         consent=row["latest_consent"],

@@ -41,6 +41,19 @@ class ContactForm(forms.Form):
     append_notice = forms.BooleanField(
         label=_("Append the information notice and opt-out text"), required=False, initial=True
     )
+    analogous_products = forms.BooleanField(
+        label=_("A customer, about products like those they bought"),
+        required=False,
+        help_text=_(
+            "Soft opt-in: no prior opt-in is needed for a customer (a won deal) written to "
+            "about similar products, with the opt-out text."
+        ),
+    )
+    about_contract = forms.BooleanField(
+        label=_("A call about their contract in progress"),
+        required=False,
+        help_text=_("A customer (a won deal) may be called about their contract without consent."),
+    )
 
     def __init__(self, *args, employee=None, pick_url=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -241,6 +241,10 @@ class OutreachAttempt(models.Model):
     final_content = EncryptedTextField(blank=True, default="")
     append_notice = models.BooleanField(default=True)
     relates_to_profession = models.BooleanField(default=True)
+    # What the rep stated for the soft opt-in (RULES 3) and a call about a contract (RULES 7).
+    # A database default too: rows written by SQL (bulk loads) need not name them.
+    analogous_products = models.BooleanField(default=False, db_default=False)
+    about_contract = models.BooleanField(default=False, db_default=False)
     decision = models.CharField(max_length=8, choices=Decision.choices)
     reasons = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=32)

@@ -142,6 +142,8 @@ def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
         else "",
         append_notice=append_notice,
         relates_to_profession=inputs.get("relates_to_profession", True),
+        analogous_products=inputs.get("analogous_products", False),
+        about_contract=inputs.get("about_contract", False),
         decision=decision.decision,
         reasons=[{"code": r.code, "severity": r.severity} for r in decision.reasons],
         rules_version=decision.rules_version,

@@ -78,6 +78,8 @@ def _run_gate(request, pk, *, log: bool, data=None):
         "social_account": data["social_account"],
         "relates_to_profession": data["relates_to_profession"],
         "append_notice": data["append_notice"],
+        "analogous_products": data["analogous_products"],
+        "about_contract": data["about_contract"],
         "content_version": data.get("content_version"),
     }
     try:

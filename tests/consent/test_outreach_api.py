@@ -387,3 +387,53 @@ def test_a_statement_timeout_denies_with_gate_error(api_as, rep, settings):
     assert response.status_code == 200
     assert codes(response) == ["gate_error"]
     assert response.json()["decision"] == "deny"
+
+
+def _won_deal(prospect, owner):
+    from deals.models import Deal
+
+    return Deal.objects.create(
+        prospect=prospect,
+        owner=owner,
+        product="CRM licences",
+        amount=1200,
+        status="won",
+        concluded_on=timezone.localdate(),
+    )
+
+
+def test_a_customer_may_be_written_to_about_similar_products_without_an_opt_in(
+    api_as, rep, prospect
+):
+    """RULES 3 soft opt-in: a customer (a won deal), similar products, the opt-out offered."""
+    client = api_as(rep)
+    similar = {"channel": "email", "analogous_products": True}
+
+    assert "no_opt_in" in codes(check(client, prospect, **similar))  # not a customer yet
+    _won_deal(prospect, rep)
+
+    allowed = check(client, prospect, **similar)
+    assert allowed.status_code == 200
+    assert "no_opt_in" not in codes(allowed)
+    # Other products, or no opt-out in the message: the exception does not apply.
+    assert "no_opt_in" in codes(check(client, prospect, channel="email"))
+    assert "no_opt_in" in codes(check(client, prospect, **similar, append_notice=False))
+
+    logged = client.post(
+        "/api/outreach/",
+        {"prospect": str(prospect.pk), "content": DM, **similar},
+        format="json",
+    )
+    attempt = OutreachAttempt.objects.get(pk=logged.json()["id"])
+    assert attempt.analogous_products is True  # the rep's statement is kept with the attempt
+
+
+def test_a_customer_may_be_called_about_their_contract_without_consent(api_as, rep, prospect):
+    """RULES 7: since 11 August 2026 a consumer's consent is needed, except about a contract."""
+    client = api_as(rep)
+    call = {"channel": "phone", "content": "", "about_contract": True}
+
+    assert "no_opt_in" in codes(check(client, prospect, **call))  # no contract: consent needed
+    _won_deal(prospect, rep)
+    assert "no_opt_in" not in codes(check(client, prospect, **call))
+    assert "no_opt_in" in codes(check(client, prospect, channel="phone", content=""))
