@@ -170,7 +170,7 @@ def test_throttled_logins_and_requests_answer_503_while_the_cache_is_down(db, cl
         )
         public = client.post(
             "/api/dsar/public/",
-            {"type": "access", "email": "jane@example.com"},
+            {"type": "access", "email": "jane@example.com", "full_name": "Jane Doe"},
             content_type="application/json",
         )
         login = lenient.post(reverse("login"), {"username": rep.user.username, "password": "wrong"})
