@@ -11,7 +11,6 @@ closed.
 
 import datetime
 import logging
-import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from consent import wording
 from socialcrm.lib.holidays import is_french_public_holiday
 
 logger = logging.getLogger(__name__)
@@ -214,7 +214,7 @@ def _who_may_be_contacted(f: Facts, now: datetime.datetime) -> list[Reason]:
         bare_invitation = f.channel == "connection_request" and not f.content.strip()
         if f.kind == "b2b" and bare_invitation:
             treated_as_consumer = False
-        opt_out_offered = f.append_notice or _has_opt_out(f.content)
+        opt_out_offered = f.append_notice or wording.has_opt_out(f.content)
         if treated_as_consumer and not _opted_in(f) and not _soft_opt_in(f, opt_out_offered):
             reasons.append(
                 _reason(
@@ -372,18 +372,6 @@ def _charters_missing_message(f: Facts) -> str:
     ) % {"titles": ", ".join(titles)}
 
 
-def _terms(setting_name: str) -> list[str]:
-    return [t.lower() for t in getattr(settings, setting_name)]
-
-
-def _contains(text: str, terms: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) for term in terms)
-
-
-def _has_opt_out(content: str) -> bool:
-    return _contains(content.lower(), _terms("CONTENT_OPT_OUT_TERMS"))
-
-
 def _what_is_said(f: Facts) -> list[Reason]:
     reasons = []
     needs_notice = not f.notice_sent
@@ -396,7 +384,7 @@ def _what_is_said(f: Facts) -> list[Reason]:
                 _("Let the app append the notice to your message."),
             )
         )
-    final_has_opt_out = f.append_notice or _has_opt_out(f.content)
+    final_has_opt_out = f.append_notice or wording.has_opt_out(f.content)
     if f.channel in MESSAGE_CHANNELS and f.kind == "b2c" and not final_has_opt_out:
         reasons.append(
             _reason(
@@ -422,49 +410,33 @@ def _what_is_said(f: Facts) -> list[Reason]:
             )
         )
     if not f.approved_content and f.content.strip():
-        reasons += _content_check(f.content.lower())
+        reasons += _content_check(f.content)
     return reasons
+
+
+# What each content code of RULES 17 says, and what would make the text pass.
+_CONTENT_REASONS = {
+    "content_misleading": (
+        _("The message makes an absolute promise that may mislead."),
+        _("Say what the offer does, without guarantees or superlatives."),
+    ),
+    "content_comparative": (
+        _("The message compares us with a named competitor."),
+        _("Leave competitors out, or use approved comparative content."),
+    ),
+    "content_aggressive": (
+        _("The message puts pressure on the person."),
+        _("Remove the urgency; let them decide in their own time."),
+    ),
+    "content_disparaging": (
+        _("The message disparages a competitor."),
+        _("Speak about our offer only."),
+    ),
+}
 
 
 def _content_check(text: str) -> list[Reason]:
-    reasons = []
-    competitors = _terms("CONTENT_COMPETITORS")
-    names_competitor = _contains(text, competitors)
     severity = settings.CONTENT_SEVERITY
-    if _contains(text, _terms("CONTENT_MISLEADING_TERMS")):
-        reasons.append(
-            _reason(
-                "content_misleading",
-                severity["content_misleading"],
-                _("The message makes an absolute promise that may mislead."),
-                _("Say what the offer does, without guarantees or superlatives."),
-            )
-        )
-    if names_competitor and _contains(text, _terms("CONTENT_COMPARATIVE_TERMS")):
-        reasons.append(
-            _reason(
-                "content_comparative",
-                severity["content_comparative"],
-                _("The message compares us with a named competitor."),
-                _("Leave competitors out, or use approved comparative content."),
-            )
-        )
-    if _contains(text, _terms("CONTENT_AGGRESSIVE_TERMS")):
-        reasons.append(
-            _reason(
-                "content_aggressive",
-                severity["content_aggressive"],
-                _("The message puts pressure on the person."),
-                _("Remove the urgency; let them decide in their own time."),
-            )
-        )
-    if names_competitor and _contains(text, _terms("CONTENT_DISPARAGING_TERMS")):
-        reasons.append(
-            _reason(
-                "content_disparaging",
-                severity["content_disparaging"],
-                _("The message disparages a competitor."),
-                _("Speak about our offer only."),
-            )
-        )
-    return reasons
+    return [
+        _reason(code, severity[code], *_CONTENT_REASONS[code]) for code in wording.flagged(text)
+    ]

@@ -215,6 +215,12 @@ class Decision(models.TextChoices):
     DENY = "deny", _("Denied")
 
 
+class CallOutcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    NO_ANSWER = "no_answer", _("No answer")
+    REFUSED = "refused", _("Refused the call")
+
+
 class OutreachAttempt(models.Model):
     """Every outreach a rep logged, allowed or denied, with the gate's decision.
 
@@ -245,6 +251,10 @@ class OutreachAttempt(models.Model):
     # A database default too: rows written by SQL (bulk loads) need not name them.
     analogous_products = models.BooleanField(default=False, db_default=False)
     about_contract = models.BooleanField(default=False, db_default=False)
+    # Phone attempts: how the call went; a refusal stops calls for a while (RULES 7).
+    outcome = models.CharField(
+        max_length=16, choices=CallOutcome.choices, blank=True, db_default=""
+    )
     decision = models.CharField(max_length=8, choices=Decision.choices)
     reasons = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=32)

@@ -61,6 +61,17 @@ class Deal(models.Model):
         _("withdrawal right information given on"), null=True, blank=True
     )
     delivery_on = models.DateField(_("delivery date"), null=True, blank=True)
+    # L221-13: the contract confirmed on a durable medium (e-mail, PDF) after conclusion.
+    durable_medium_on = models.DateField(
+        _("confirmation on a durable medium sent on"), null=True, blank=True
+    )
+    # RULES 3: the customer's details were collected at this sale with the opt-out offered
+    # then, the condition of the soft opt-in for later e-mails about analogous products.
+    opt_out_offered_at_sale = models.BooleanField(
+        _("opt-out offered when the details were collected at the sale"),
+        default=False,
+        db_default=False,
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -33,6 +33,11 @@ class LawfulBasis(models.TextChoices):
     CONTRACT = "contract", _("Contract")
 
 
+class Language(models.TextChoices):
+    FR = "fr", _("French")
+    EN = "en", _("English")
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Contact details public")
     RESTRICTED = "restricted", _("Contact details restricted by the person")
@@ -77,6 +82,16 @@ class Prospect(models.Model):
     notes = EncryptedTextField(_("notes"), blank=True, default="")
     profile_visibility_at_collection = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # RULES 24: an e-mail address only the person's connections could see (LinkedIn's
+    # Connections.csv) is not used under legitimate interest. A database default too:
+    # the import writes rows by COPY.
+    email_restricted = models.BooleanField(
+        _("e-mail visible to connections only"), default=False, db_default=False
+    )
+    # RULES 15: the language the art. 14 notice is written in.
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default="fr", db_default="fr"
     )
     last_contact_from_prospect_at = models.DateTimeField(null=True, blank=True)
     retention_until = models.DateField(null=True, blank=True)

@@ -131,6 +131,45 @@ NETWORK_DAILY_LIMIT = {
     "facebook": {"social_message": env_int("FACEBOOK_DAILY_MESSAGES", 50, minimum=0)},
     "instagram": {"social_message": env_int("INSTAGRAM_DAILY_MESSAGES", 50, minimum=0)},
 }
+# RULES 3: the soft opt-in lasts this long after the sale.
+SOFT_OPT_IN_DAYS = env_int("SOFT_OPT_IN_DAYS", 1095, minimum=1)
+# RULES 4: a professional reached at one of these domains is a consumer on e-mail.
+PERSONAL_EMAIL_DOMAINS = env_list(
+    "PERSONAL_EMAIL_DOMAINS",
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "outlook.fr",
+        "hotmail.com",
+        "hotmail.fr",
+        "live.com",
+        "live.fr",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "orange.fr",
+        "wanadoo.fr",
+        "free.fr",
+        "sfr.fr",
+        "neuf.fr",
+        "laposte.net",
+        "bbox.fr",
+        "gmx.fr",
+        "gmx.com",
+        "proton.me",
+        "protonmail.com",
+    ],
+)
+# RULES 7 (décret 2022-1313): calls to one consumer in a window, and the pause after a refusal.
+PHONE_CALLS_MAX = env_int("PHONE_CALLS_MAX", 4, minimum=1)
+PHONE_CALLS_WINDOW_DAYS = env_int("PHONE_CALLS_WINDOW_DAYS", 30, minimum=1)
+PHONE_REFUSAL_PAUSE_DAYS = env_int("PHONE_REFUSAL_PAUSE_DAYS", 60, minimum=1)
+# RULES 18: a customer (open or won deal) is kept this long after the deal's last event.
+CUSTOMER_RETENTION_DAYS = env_int("CUSTOMER_RETENTION_DAYS", 1095, minimum=1)
 CONTENT_COMPETITORS = env_list("CONTENT_COMPETITORS", ["Concurrent SA", "RivalSoft"])
 CONTENT_MISLEADING_TERMS = env_list(
     "CONTENT_MISLEADING_TERMS",

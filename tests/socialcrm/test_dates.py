@@ -27,3 +27,44 @@ def test_aware_datetimes_keep_the_paris_wall_clock_across_summer_time():
     winter = datetime.datetime(2026, 3, 15, 10, 0, tzinfo=PARIS)
     assert add_months(winter, 1) == datetime.datetime(2026, 4, 15, 10, 0, tzinfo=PARIS)
     assert add_months(winter, 1).utcoffset() == datetime.timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        (datetime.date(1969, 12, 31), False),
+        (datetime.date(1970, 1, 1), True),
+        (datetime.datetime(1969, 12, 31, 23, 30, tzinfo=datetime.UTC), False),
+        (datetime.datetime(1970, 1, 1, 0, 0, tzinfo=datetime.UTC), True),
+        (datetime.date(9999, 12, 31), False),
+        ("ten years ahead", True),
+        ("ten years and a day ahead", False),
+    ],
+)
+def test_dates_are_bounded_between_1970_and_ten_years_ahead(value, valid):
+    from django.core.exceptions import ValidationError
+
+    from socialcrm.lib.dates import in_range, latest_date
+
+    if value == "ten years ahead":
+        value = latest_date()
+    elif value == "ten years and a day ahead":
+        value = latest_date() + datetime.timedelta(days=1)
+    if valid:
+        in_range(value)
+    else:
+        with pytest.raises(ValidationError):
+            in_range(value)
+
+
+def test_a_date_of_the_past_may_run_five_minutes_ahead_not_more():
+    from django.core.exceptions import ValidationError
+
+    from socialcrm.lib.dates import in_past
+
+    now = datetime.datetime.now(datetime.UTC)
+    in_past(now + datetime.timedelta(minutes=4))
+    with pytest.raises(ValidationError):
+        in_past(now + datetime.timedelta(minutes=6))
+    with pytest.raises(ValidationError):
+        in_past(now.astimezone(PARIS).date() + datetime.timedelta(days=1))
