@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -42,3 +44,20 @@ def test_seed_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("seed_demo")
     call_command("seed_demo", force=True)
+
+
+def test_seed_demo_says_where_each_role_starts_and_every_such_page_opens(client, settings):
+    import re
+
+    from people.management.commands.seed_demo import DEMO_EMPLOYEES, DEMO_PASSWORD, FIRST_STOP
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    for username, role, _hire, _manager in DEMO_EMPLOYEES:
+        line = next(line for line in out.getvalue().splitlines() if line.split()[:1] == [username])
+        assert FIRST_STOP[role] in line
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        for path in re.findall(r"(/[\w/-]*/)", FIRST_STOP[role]):
+            assert client.get(path).status_code == 200, (username, path)
+        client.logout()

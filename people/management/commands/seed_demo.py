@@ -19,6 +19,15 @@ DEMO_EMPLOYEES = [
     ("admin", "admin", datetime.date(2019, 1, 7), None),
 ]
 
+# Where each role starts, printed with the logins so a newcomer knows where to go first.
+FIRST_STOP = {
+    "rep": "/prospects/ (import Connections.csv, open a prospect, its Contact panel)",
+    "manager": "/prospects/ (the team's prospects) and /content/ (the message library)",
+    "dpo": "/dpo/ (dashboard), /dsar/ (requests), /privacy/suppression/, /register/",
+    "hr": "/offboarding/ (employees, departures), /hr/employees/new/, /hr/onboarding/",
+    "admin": "/admin/ (configuration) and /privacy/webhooks/",
+}
+
 
 class Command(BaseCommand):
     help = "Create demo users of every role and demo data (development only)."
@@ -51,7 +60,7 @@ class Command(BaseCommand):
         self._seed_compliance(employees)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, _, _ in DEMO_EMPLOYEES:
-            self.stdout.write(f"  {username:<6} {role}")
+            self.stdout.write(f"  {username:<6} {role:<8} start at {FIRST_STOP[role]}")
 
     def _seed_compliance(self, employees):
         """Alice and Marc may prospect; Bruno has not acknowledged the charters yet (the gate says so)."""
