@@ -100,9 +100,12 @@ def final_content_of(
     A connection request's note that does not fit the network's invitation once its
     short notice is appended is refused (``content``), never cut.
     """
+    carries = notice.carries_notice(channel=channel, content=content, append_notice=append_notice)
+    if not carries and channel != "connection_request":
+        return content
     facts = _notice_facts(prospect)
     final = content
-    if notice.carries_notice(channel=channel, content=content, append_notice=append_notice):
+    if carries:
         final = notice.with_notice(content, notice.notice_for(channel=channel, **facts))
     if channel == "connection_request":
         network = getattr(social_account, "network", "") or facts.get("network", "")

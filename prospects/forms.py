@@ -145,7 +145,9 @@ class ProspectForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(day, COLLECTION_TIME))
 
     def clean_language(self):
-        return self.cleaned_data["language"] or Language.FR
+        # Left out of the posted form: the prospect's own language, or French.
+        current = self.prospect.language if self.prospect is not None else Language.FR
+        return self.cleaned_data["language"] or current
 
     def service_data(self) -> dict:
         """What to hand to the service: everything when adding, the changed fields when editing."""

@@ -64,6 +64,18 @@ def test_the_form_sets_the_language_and_the_page_shows_it(client, rep):
     page = client.get(reverse("prospect", args=[prospect.pk])).content.decode()
     assert "<dt>Language</dt><dd>English</dd>" in page
 
+    # An edit posted without the field keeps the prospect's language.
+    edit = {**data, "full_name": "John R. Smith", "source": "manual"}
+    del edit["language"]
+    assert client.post(reverse("prospect-edit", args=[prospect.pk]), edit).status_code == 302
+    prospect.refresh_from_db()
+    assert (prospect.full_name, prospect.language) == ("John R. Smith", "en")
+    # A new prospect posted without it is French.
+    del data["language"]
+    data["full_name"] = "Jean Martin"
+    assert client.post(reverse("prospect-new"), data).status_code == 302
+    assert sorted(Prospect.objects.values_list("language", flat=True)) == ["en", "fr"]
+
 
 def test_the_add_form_offers_french_first(client, rep):
     client.force_login(rep.user)
