@@ -112,7 +112,7 @@ if not SITE_URL.startswith(("http://", "https://")):
     _fail(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}")
 # How the company and its data protection officer are reached (an e-mail address or a URL).
 COMPANY_CONTACT = env_str("COMPANY_CONTACT", "contact@socialcrm.local")
-DPO_CONTACT = env_str("DPO_CONTACT", "dpo@socialcrm.local")
+DPO_CONTACT = env_str("DPO_CONTACT", "privacy@socialcrm.local")
 # The purpose of prospecting and the legitimate interest pursued, in each notice language
 # (written by the company, so set here rather than in the translation catalogue).
 NOTICE_PURPOSE = {
