@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
-from consent import gate
+from consent import gate, notice
 from consent.facts import ProspectNotVisible, gather_facts
 from consent.models import (
     NOT_CONSENT,
@@ -78,16 +78,51 @@ def consent_record(
     return event
 
 
-def _notice_text() -> str:
-    return str(settings.INFORMATION_NOTICE_TEXT).format(company=settings.COMPANY_NAME)
+# What the notice says depends on these; the gate's row leaves them deferred.
+_NOTICE_FIELDS = ("language", "network", "source", "lawful_basis")
 
 
-def final_content_of(content: str, *, append_notice: bool) -> str:
-    """The message as it will be sent: with the art. 14 information and opt-out text appended."""
-    if not append_notice:
+def _notice_facts(prospect) -> dict:
+    if prospect is None:
+        return {}
+    deferred = prospect.get_deferred_fields() & set(_NOTICE_FIELDS)
+    if deferred:
+        prospect.refresh_from_db(fields=sorted(deferred))
+    return {field: getattr(prospect, field) for field in _NOTICE_FIELDS}
+
+
+def final_content_of(
+    content: str, *, append_notice: bool, channel: str, prospect=None, social_account=None
+) -> str:
+    """The message as it will be sent: with the art. 14 notice appended where it is due
+    (RULES 15), in the prospect's language; a call or a bare invitation carries none.
+
+    A connection request's note that does not fit the network's invitation once its
+    short notice is appended is refused (``content``), never cut.
+    """
+    carries = notice.carries_notice(channel=channel, content=content, append_notice=append_notice)
+    if not carries and channel != "connection_request":
         return content
-    notice = _notice_text()
-    return f"{content.rstrip()}\n\n{notice}" if content.strip() else notice
+    facts = _notice_facts(prospect)
+    final = content
+    if carries:
+        final = notice.with_notice(content, notice.notice_for(channel=channel, **facts))
+    if channel == "connection_request":
+        network = getattr(social_account, "network", "") or facts.get("network", "")
+        try:
+            notice.check_note_length(final, network=network)
+        except notice.NoteTooLong as exc:
+            raise ValidationError(
+                {
+                    "content": _(
+                        "The note with its short information notice is %(length)d characters "
+                        "long; an invitation holds %(limit)d: shorten it by %(excess)d."
+                    )
+                    % {"length": exc.length, "limit": exc.limit, "excess": exc.length - exc.limit}
+                },
+                code="note_too_long",
+            ) from None
+    return final
 
 
 def outreach_check(*, now=None, content_version=None, **inputs):
@@ -131,15 +166,20 @@ def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
     if prospect is None:
         # The gate failed before reading the prospect: log against the visible row if any.
         prospect = inputs["prospects"].filter(pk=inputs["prospect_id"]).first()
+    final_content = final_content_of(
+        content,
+        append_notice=append_notice,
+        channel=inputs["channel"],
+        prospect=prospect,
+        social_account=inputs.get("social_account"),
+    )
     attempt = OutreachAttempt(
         prospect=prospect,
         employee=inputs["employee"],
         social_account=inputs.get("social_account"),
         channel=inputs["channel"],
         content=content,
-        final_content=final_content_of(content, append_notice=append_notice)
-        if decision.allowed
-        else "",
+        final_content=final_content if decision.allowed else "",
         append_notice=append_notice,
         relates_to_profession=inputs.get("relates_to_profession", True),
         analogous_products=inputs.get("analogous_products", False),
@@ -154,7 +194,9 @@ def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
         content_use_record(attempt=attempt, version=content_version, content=content)
     if (
         decision.allowed
-        and append_notice
+        and notice.carries_notice(
+            channel=inputs["channel"], content=content, append_notice=append_notice
+        )
         and prospect is not None
         and prospect.notice_sent_at is None
     ):

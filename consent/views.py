@@ -89,6 +89,10 @@ def _run_gate(request, pk, *, log: bool, data=None):
         decision, _prospect = services.outreach_check(**arguments)
     except ProspectNotVisible:
         raise PermissionDenied from None
+    except ValidationError as exc:
+        # A note too long for the invitation: nothing was logged.
+        add_service_errors(form, exc)
+        return form, None, None
     return form, decision, None
 
 

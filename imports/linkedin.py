@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from socialcrm.lib import dates
+
 COLUMNS = (
     "First Name",
     "Last Name",
@@ -120,6 +122,8 @@ def _connection(
     else:
         if row.connected_on > today:
             row.errors["collected_at"] = "date is in the future"
+        elif row.connected_on < dates.EARLIEST:
+            row.errors["collected_at"] = "date is before 1970"
     return row
 
 

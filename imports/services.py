@@ -31,7 +31,7 @@ from imports import linkedin
 from imports.models import ImportJob, ImportKind, ImportStatus
 from people.models import Employee, Network
 from prospects import rules
-from prospects.models import Kind, LawfulBasis, Prospect, ValueHistory, Visibility
+from prospects.models import Kind, Language, LawfulBasis, Prospect, ValueHistory, Visibility
 from socialcrm.lib.lookups import AnyOf
 
 logger = logging.getLogger(__name__)
@@ -288,14 +288,17 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
                 LawfulBasis.LEGITIMATE_INTEREST.value,
                 False,
                 notes.seal("", pk=pk),
-                # RULES 24: LinkedIn exports an e-mail only for members who let their
-                # connections download it, and the import never looks for a missing one;
-                # what is imported is what the member shows their connections.
+                # The profile itself is public to the rep's network; its e-mail is
+                # restricted below.
                 Visibility.PUBLIC.value,
                 dated.retention_until,
                 notice_due_at,
                 now,
                 now,
+                # RULES 24: the export holds an e-mail only for members who show it to their
+                # connections; it is not used under legitimate interest.
+                bool(row.email),
+                Language.FR.value,
             )
         )
         history.extend(
@@ -341,6 +344,8 @@ PROSPECT_COLUMNS = (
     "notice_due_at",
     "created_at",
     "updated_at",
+    "email_restricted",
+    "language",
 )
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
     inline_serializer,
 )
@@ -18,9 +19,17 @@ from rest_framework.views import APIView
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
 from people.selectors import employee_of
-from prospects import selectors, services
-from prospects.models import Kind, LawfulBasis, Prospect, Provenance, ValueHistory, Visibility
-from socialcrm.lib.api import not_before_1970
+from prospects import rules, selectors, services
+from prospects.models import (
+    Kind,
+    Language,
+    LawfulBasis,
+    Prospect,
+    Provenance,
+    ValueHistory,
+    Visibility,
+)
+from socialcrm.lib import dates
 
 PROSPECT_FIELDS = [
     "id",
@@ -45,6 +54,8 @@ PROSPECT_FIELDS = [
     "retention_until",
     "profile_visibility_at_collection",
     "notice_due_at",
+    "language",
+    "restricted_values",
 ]
 
 
@@ -58,11 +69,22 @@ class ProspectSerializer(serializers.ModelSerializer):
     lawful_basis = serializers.ChoiceField(
         choices=LawfulBasis.choices, allow_blank=True, read_only=True
     )
+    restricted_values = serializers.SerializerMethodField(
+        help_text="RULES 24: the values the person showed to their connections only (e.g. an "
+        "e-mail from LinkedIn's Connections.csv). Not used for e-mail outreach under legitimate "
+        "interest until the person consents or writes to us."
+    )
 
     class Meta:
         model = Prospect
         fields = PROSPECT_FIELDS
         read_only_fields = PROSPECT_FIELDS
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["email"])))
+    def get_restricted_values(self, prospect) -> list[str]:
+        return rules.restricted_values(
+            email=prospect.email, email_restricted=prospect.email_restricted
+        )
 
 
 # The request half of the "Prospect" component: one name per choice set (kind, network…) in
@@ -88,7 +110,9 @@ class ProspectInputSerializer(serializers.Serializer):
     )
     source = serializers.CharField(max_length=32, required=False)
     collected_at = serializers.DateTimeField(
-        required=False, validators=[not_before_1970], help_text="Defaults to now; not before 1970."
+        required=False,
+        validators=[dates.in_past],
+        help_text="Defaults to now; not before 1970, not in the future.",
     )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.all(), required=False, help_text="Defaults to the caller."
@@ -102,7 +126,15 @@ class ProspectInputSerializer(serializers.Serializer):
     contributed = serializers.BooleanField(required=False)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     profile_visibility_at_collection = serializers.ChoiceField(
-        choices=Visibility.choices, required=False
+        choices=Visibility.choices,
+        required=False,
+        help_text="`restricted`: the person showed their contact details to their connections "
+        "only; their e-mail is then restricted (RULES 24).",
+    )
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="The language of the information notice appended to messages (default fr).",
     )
 
 

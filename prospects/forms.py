@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Network, SocialAccount
-from prospects.models import Kind, LawfulBasis, Provenance, Visibility
+from prospects.models import Kind, Language, LawfulBasis, Provenance, Visibility
+from socialcrm.lib import dates
 
 # A collection date is a calendar day; noon keeps it on that day in any European zone.
 COLLECTION_TIME = datetime.time(12, 0)
@@ -78,6 +79,7 @@ class ProspectForm(forms.Form):
     )
     collected_at = forms.DateField(
         label=_("Collected on"),
+        validators=[dates.in_past],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Collected before your hire date? It stays yours: pre-hire network, which you "
@@ -99,9 +101,16 @@ class ProspectForm(forms.Form):
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
         help_text=_(
-            "If the person had hidden their contact details, legitimate interest does not "
-            "cover prospecting them: record their consent or a contract."
+            "If the person showed their contact details to their connections only, their "
+            "e-mail is not used under legitimate interest until they consent or write to us."
         ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        initial=Language.FR,
+        required=False,
+        help_text=_("The information notice added to your messages is written in it."),
     )
     contributed = forms.BooleanField(
         label=_("Contributed to the company"),
@@ -134,6 +143,11 @@ class ProspectForm(forms.Form):
             # Today at noon may still be ahead of us: today means now.
             return timezone.now()
         return timezone.make_aware(datetime.datetime.combine(day, COLLECTION_TIME))
+
+    def clean_language(self):
+        # Left out of the posted form: the prospect's own language, or French.
+        current = self.prospect.language if self.prospect is not None else Language.FR
+        return self.cleaned_data["language"] or current
 
     def service_data(self) -> dict:
         """What to hand to the service: everything when adding, the changed fields when editing."""

@@ -5,7 +5,7 @@ import unicodedata
 
 from django.utils import timezone
 
-from prospects.models import Provenance
+from prospects.models import Provenance, Visibility
 from socialcrm.lib import crypto
 from socialcrm.lib.dates import add_months
 
@@ -85,3 +85,20 @@ def name_token_of_folded(folded_word: str) -> str:
 
 def name_token(word: str) -> str:
     return name_token_of_folded(_fold(word.strip()))
+
+
+def restricted_values(*, email: str | None, email_restricted: bool) -> list[str]:
+    """RULES 24: the values held that the person showed to their connections only."""
+    return ["email"] if email and email_restricted else []
+
+
+def email_restricted(*, visibility: str, new_address: bool, was_restricted: bool) -> bool:
+    """RULES 24: an e-mail the person hid from prospectors stays restricted.
+
+    Contact details recorded as restricted at collection restrict the e-mail; a new
+    address entered by the rep follows the visibility recorded for it; otherwise the
+    restriction already known (an imported address) is kept.
+    """
+    if visibility == Visibility.RESTRICTED:
+        return True
+    return False if new_address else was_restricted

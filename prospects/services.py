@@ -24,14 +24,13 @@ from people.models import Employee, EmployeeStatus, Role
 from people.selectors import employee_of, role_of
 from prospects import rules
 from prospects.models import (
-    LawfulBasis,
     Prospect,
     ProspectTally,
     ProspectUserObjectPermission,
     Provenance,
     ValueHistory,
-    Visibility,
 )
+from socialcrm.lib import dates
 
 # GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
 SHARE_PERMISSION = "prospects.view_prospect"
@@ -47,6 +46,7 @@ WRITABLE_FIELDS = (
     "lawful_basis",
     "contributed",
     "profile_visibility_at_collection",
+    "language",
 )
 _ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
 
@@ -82,6 +82,9 @@ def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prosp
     _validate(prospect, changed=set(data) | {"provenance", "collected_at"})
     indexes = _index_identifiers(prospect, rules.IDENTIFIER_FIELDS)
     _check_suppression_and_duplicates(prospect, indexes)
+    prospect.email_restricted = rules.email_restricted(
+        visibility=prospect.profile_visibility_at_collection, new_address=True, was_restricted=False
+    )
     prospect.name_tokens = rules.name_tokens(prospect.full_name)
     prospect.retention_until = rules.retention_until(
         prospect.last_contact_from_prospect_at,
@@ -153,6 +156,11 @@ def prospect_update(
     _validate(prospect, changed=changed)
     indexes = _index_identifiers(prospect, [f for f in rules.IDENTIFIER_FIELDS if f in changed])
     _check_suppression_and_duplicates(prospect, indexes)
+    prospect.email_restricted = rules.email_restricted(
+        visibility=prospect.profile_visibility_at_collection,
+        new_address="email" in indexes and indexes["email"] != prospect.email_index,
+        was_restricted=prospect.email_restricted,
+    )
     if "full_name" in changed:
         prospect.name_tokens = rules.name_tokens(prospect.full_name)
     if "collected_at" in changed:
@@ -300,8 +308,11 @@ def _assign(prospect: Prospect, data: Mapping[str, Any]) -> None:
 
 def _validate(prospect: Prospect, *, changed: set[str]) -> None:
     errors: dict[str, list[str]] = {}
-    if "collected_at" in changed and prospect.collected_at > timezone.now():
-        errors.setdefault("collected_at", []).append("the collection date cannot be in the future")
+    if "collected_at" in changed:
+        try:
+            dates.in_past(prospect.collected_at)
+        except ValidationError as exc:
+            errors.setdefault("collected_at", []).extend(exc.messages)
     if ({"provenance", "collected_at"} & changed) and rules.provenance_contradicts_dates(
         prospect.provenance,
         collected_at=prospect.collected_at,
@@ -328,16 +339,6 @@ def _validate(prospect: Prospect, *, changed: set[str]) -> None:
     ):
         errors.setdefault("social_account", []).append(
             _("the social account must belong to the prospect's owner")
-        )
-    if prospect.profile_visibility_at_collection == Visibility.RESTRICTED and (
-        prospect.lawful_basis in ("", LawfulBasis.LEGITIMATE_INTEREST)
-    ):
-        # RULES 24 (CNIL, KASPR 2024): the person chose to hide these details from prospectors.
-        errors.setdefault("lawful_basis", []).append(
-            _(
-                "the person restricted the visibility of their contact details: legitimate "
-                "interest cannot cover prospecting them; record consent or a contract"
-            )
         )
     try:
         prospect.full_clean(

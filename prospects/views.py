@@ -176,6 +176,9 @@ def _detail_context(request, prospect) -> dict:
         "prospect": prospect,
         "timeline": [(labels.get(entry.field, entry.field), entry) for entry in history],
         "can_edit": selectors.prospect_editable_by(user=request.user, prospect=prospect),
+        "restricted_values": rules.restricted_values(
+            email=prospect.email, email_restricted=prospect.email_restricted
+        ),
         "contact_panel_url": contact_panel_url,
     }
 

@@ -105,12 +105,35 @@ WEBHOOK_STALLED_AFTER_SECONDS = env_int("WEBHOOK_STALLED_AFTER_SECONDS", 300, mi
 
 # The outreach gate (RULES.md): thresholds and the content check's word lists.
 COMPANY_NAME = env_str("COMPANY_NAME", "SocialCRM Demo SAS")
-# Appended to messages (GDPR art. 14 information and the CPCE opt-out); {company} is filled in.
-INFORMATION_NOTICE_TEXT = _(
-    "— Sent by {company}. We found your public profile on a professional network and keep your "
-    "contact details to talk business with you. You can object at any time: reply STOP and we will "
-    "not contact you again. Your rights (access, erasure, objection): privacy@socialcrm.local"
-)
+# RULES 15: the art. 14 notice appended to a first written message (consent/notice.py).
+# Where the app is reached from outside: the notice links to {SITE_URL}/privacy/notice/.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    _fail(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}")
+# How the company and its data protection officer are reached (an e-mail address or a URL).
+COMPANY_CONTACT = env_str("COMPANY_CONTACT", "contact@socialcrm.local")
+DPO_CONTACT = env_str("DPO_CONTACT", "privacy@socialcrm.local")
+# The purpose of prospecting and the legitimate interest pursued, in each notice language
+# (written by the company, so set here rather than in the translation catalogue).
+NOTICE_PURPOSE = {
+    "fr": env_str("NOTICE_PURPOSE_FR", "vous présenter nos offres professionnelles"),
+    "en": env_str("NOTICE_PURPOSE_EN", "presenting our business offers to you"),
+}
+NOTICE_LEGITIMATE_INTEREST = {
+    "fr": env_str(
+        "NOTICE_LEGITIMATE_INTEREST_FR",
+        "développer notre activité auprès des professionnels que nos offres peuvent concerner",
+    ),
+    "en": env_str(
+        "NOTICE_LEGITIMATE_INTEREST_EN",
+        "growing our business with the professionals our offers may concern",
+    ),
+}
+# What a connection request's note may hold on each network, the short notice included
+# (LinkedIn: 200 characters for free accounts, 300 for premium ones).
+CONNECTION_NOTE_MAX_CHARS = {
+    "linkedin": env_int("LINKEDIN_CONNECTION_NOTE_MAX_CHARS", 200, minimum=1),
+}
 GATE_STATEMENT_TIMEOUT_MS = env_int("GATE_STATEMENT_TIMEOUT_MS", 2000, minimum=1)
 # The gate's query compiled once per process and run as a server-side prepared statement
 # (consent/facts.py). Off: behind a pooler that cannot keep prepared statements (PgBouncer

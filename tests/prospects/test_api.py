@@ -131,15 +131,18 @@ def test_unreadable_values_are_a_400_naming_the_field(api_as, rep, field, value)
     assert not Prospect.objects.exists()
 
 
-def test_a_restricted_profile_needs_another_lawful_basis_than_legitimate_interest(api_as, rep):
+def test_a_restricted_profile_is_stored_with_its_email_restricted(api_as, rep):
+    # RULES 24 (2026.12): the record stays (the network's own messages remain open); its
+    # e-mail is restricted, which the gate enforces on e-mail outreach. Until 2026.11 the
+    # record was refused under legitimate interest.
     restricted = {"profile_visibility_at_collection": "restricted"}
-    for basis in ("legitimate_interest", ""):
-        response = post(api_as(rep), lawful_basis=basis, **restricted)
-        assert response.status_code == 400
-        assert "restricted" in response.json()["lawful_basis"][0]
-    response = post(api_as(rep), lawful_basis="consent", **restricted)
-    assert response.status_code == 201
-    assert response.json()["profile_visibility_at_collection"] == "restricted"
+    for n, basis in enumerate(("legitimate_interest", "", "consent")):
+        response = post(
+            api_as(rep), lawful_basis=basis, email=f"person{n}@example.com", **restricted
+        )
+        assert response.status_code == 201
+        assert response.json()["profile_visibility_at_collection"] == "restricted"
+        assert response.json()["restricted_values"] == ["email"]
 
 
 def test_the_social_account_must_be_the_owners(api_as, rep):

@@ -283,7 +283,9 @@ def test_missing_fields_are_named_and_what_was_typed_is_kept(client, rep):
     [
         ({"collected_at": "2999-01-01"}, "collected_at"),
         ({"email": "not an address"}, "email"),
-        ({"profile_visibility_at_collection": "restricted"}, "lawful_basis"),
+        ({"collected_at": "1969-12-31"}, "collected_at"),
+        ({"collected_at": "9999-12-31"}, "collected_at"),
+        ({"language": "de"}, "language"),
         ({"contributed": "on"}, "contributed"),
     ],
 )
