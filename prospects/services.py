@@ -83,10 +83,9 @@ def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prosp
     indexes = _index_identifiers(prospect, rules.IDENTIFIER_FIELDS)
     _check_suppression_and_duplicates(prospect, indexes)
     prospect.name_tokens = rules.name_tokens(prospect.full_name)
+    # RULES 18: the clock starts today, when the company collects the record.
     prospect.retention_until = rules.retention_until(
-        prospect.last_contact_from_prospect_at,
-        prospect.collected_at,
-        settings.PROSPECT_RETENTION_DAYS,
+        prospect.last_contact_from_prospect_at, timezone.now(), settings.PROSPECT_RETENTION_DAYS
     )
     prospect.notice_due_at = rules.notice_due_at(prospect.collected_at)
     if prospect.contributed:
@@ -156,15 +155,8 @@ def prospect_update(
     if "full_name" in changed:
         prospect.name_tokens = rules.name_tokens(prospect.full_name)
     if "collected_at" in changed:
-        # A corrected collection date may bring the deadlines forward, never push them back.
-        prospect.retention_until = _earliest(
-            prospect.retention_until,
-            rules.retention_until(
-                prospect.last_contact_from_prospect_at,
-                prospect.collected_at,
-                settings.PROSPECT_RETENTION_DAYS,
-            ),
-        )
+        # A corrected collection date may bring the notice forward, never push it back; the
+        # retention clock runs from the record's entry into the CRM, which no edit changes.
         prospect.notice_due_at = _earliest(
             prospect.notice_due_at, rules.notice_due_at(prospect.collected_at)
         )
