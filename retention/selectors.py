@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from consent.models import ConsentEvent, OutreachAttempt
+from deals.selectors import customer_q
 from prospects.models import Prospect, ValueHistory
 from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
 
@@ -25,9 +26,23 @@ def expired_prospects(*, today: datetime.date) -> QuerySet[Prospect]:
         datetime.time.min,
         tzinfo=timezone.get_current_timezone(),
     )
-    return Prospect.objects.filter(retention_until__lt=today).filter(
-        Q(last_contact_from_prospect_at__isnull=True)
-        | Q(last_contact_from_prospect_at__lt=last_allowed_contact)
+    return (
+        Prospect.objects.filter(retention_until__lt=today)
+        .filter(
+            Q(last_contact_from_prospect_at__isnull=True)
+            | Q(last_contact_from_prospect_at__lt=last_allowed_contact)
+        )
+        # RULES 18: a customer is no stale prospect, whatever a stale date says.
+        .exclude(customer_q(on=today))
+    )
+
+
+def customers_near_their_date(*, today: datetime.date) -> QuerySet[Prospect]:
+    """Customers whose retention date comes within the re-permission window (or has passed):
+    the nightly job pushes it to the end of their customer period (``deals.services``)."""
+    window_end = today + datetime.timedelta(days=settings.RETENTION_REPERMISSION_DAYS)
+    return Prospect.objects.filter(customer_q(on=today)).filter(
+        Q(retention_until__isnull=True) | Q(retention_until__lte=window_end)
     )
 
 
@@ -37,9 +52,13 @@ def repermission_due(*, today: datetime.date) -> QuerySet[Prospect]:
     asked = RepermissionRequest.objects.filter(
         prospect=OuterRef("pk"), retention_until=OuterRef("retention_until")
     )
-    return Prospect.objects.filter(
-        retention_until__gte=today, retention_until__lte=window_end
-    ).exclude(Exists(asked))
+    return (
+        Prospect.objects.filter(retention_until__gte=today, retention_until__lte=window_end)
+        .exclude(Exists(asked))
+        # A customer still kept after the window is not asked; one whose customer period
+        # ends within it is, like any prospect.
+        .exclude(customer_q(on=window_end))
+    )
 
 
 def evidence_cutoff(*, now: datetime.datetime) -> datetime.datetime:

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from audit import events
 from consent.models import ConsentEvent, OutreachAttempt
+from deals import services as deal_services
 from people.models import Employee
 from prospects.models import Prospect, ValueHistory
 from retention import selectors
@@ -51,15 +52,45 @@ def new_run_id() -> str:
 
 
 def expired_prospects_batch(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
-    """One step of the nightly prospect job: re-permission requests first, then the purge."""
-    counts: dict[str, int] = {}
+    """One step of the nightly prospect job: customers' dates kept up, re-permission
+    requests, then the purge."""
+    counts = customers_keep(run_id=run_id, today=today, batch_size=batch_size).counts
     if settings.RETENTION_REPERMISSION:
         asked = repermission_request_batch(run_id=run_id, today=today, batch_size=batch_size)
         if asked.more:
-            return asked
+            return Batch({**counts, **asked.counts}, more=True)
         counts.update(asked.counts)
     purged = expired_prospects_purge_batch(run_id=run_id, today=today, batch_size=batch_size)
     return Batch({**counts, **purged.counts}, more=purged.more)
+
+
+def customers_keep(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
+    """RULES 18: push the retention date of customers near it to the end of their customer
+    period, so the gate never says ``retention_expired`` to a customer.
+
+    A deal kept open keeps its customer from day to day, which no write records. The
+    customers are walked once, by id, one transaction per batch: one whose period really
+    ends soon stays near its date and must not be claimed again and again.
+    """
+    kept, after = 0, None
+    while True:
+        with transaction.atomic():
+            candidates = selectors.customers_near_their_date(today=today).order_by("pk")
+            if after is not None:
+                candidates = candidates.filter(pk__gt=after)
+            ids = list(
+                candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)[
+                    :batch_size
+                ]
+            )
+            if not ids:
+                break
+            kept += deal_services.customers_retention_extend(prospect_ids=ids, today=today)
+        after = ids[-1]
+    counts = {"customers_kept": kept} if kept else {}
+    if kept:
+        _audit("retention.customers_kept", run_id=run_id, counts=counts)
+    return Batch(counts)
 
 
 @transaction.atomic
