@@ -29,6 +29,7 @@ from audit import events
 from consent.models import ConsentEvent, OutreachAttempt
 from deals import services as deal_services
 from people.models import Employee
+from prospects import rules as prospect_rules
 from prospects.models import Prospect, ValueHistory
 from retention import selectors
 from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
@@ -65,32 +66,63 @@ def expired_prospects_batch(*, run_id: str, today: datetime.date, batch_size: in
 
 
 def customers_keep(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
-    """RULES 18: push the retention date of customers near it to the end of their customer
-    period, so the gate never says ``retention_expired`` to a customer.
+    """RULES 18: bring the retention dates the gate reads up to the rule before anything is
+    asked or purged.
 
-    A deal kept open keeps its customer from day to day, which no write records. The
-    customers are walked once, by id, one transaction per batch: one whose period really
-    ends soon stays near its date and must not be claimed again and again.
+    Customers near their date get the end of their customer period (a deal kept open
+    keeps its customer from day to day, which no write records). Records dated from
+    their collection before 2026.12 get the date their entry into the CRM gives (a 2019
+    connection imported last month is not expired). Dates only move forward.
     """
-    kept, after = 0, None
+    counts = {
+        "customers_kept": _walk_by_id(
+            selectors.customers_near_their_date(today=today),
+            lambda ids: deal_services.customers_retention_extend(prospect_ids=ids, today=today),
+            batch_size=batch_size,
+        ),
+        "dates_from_entry": _walk_by_id(
+            selectors.dated_before_entry(today=today),
+            _date_from_entry,
+            batch_size=batch_size,
+        ),
+    }
+    counts = {name: count for name, count in counts.items() if count}
+    if counts:
+        _audit("retention.dates_kept", run_id=run_id, counts=counts)
+    return Batch(counts)
+
+
+def _walk_by_id(candidates, step, *, batch_size: int) -> int:
+    """Run ``step`` on the candidates' ids, one transaction per batch, each row once.
+
+    Walked by id rather than re-selected: a row whose new date is still near (a customer
+    period ending soon) must not be claimed again and again.
+    """
+    done, after = 0, None
     while True:
         with transaction.atomic():
-            candidates = selectors.customers_near_their_date(today=today).order_by("pk")
+            batch = candidates.order_by("pk")
             if after is not None:
-                candidates = candidates.filter(pk__gt=after)
+                batch = batch.filter(pk__gt=after)
             ids = list(
-                candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)[
-                    :batch_size
-                ]
+                batch.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
             )
             if not ids:
-                break
-            kept += deal_services.customers_retention_extend(prospect_ids=ids, today=today)
+                return done
+            done += step(ids)
         after = ids[-1]
-    counts = {"customers_kept": kept} if kept else {}
-    if kept:
-        _audit("retention.customers_kept", run_id=run_id, counts=counts)
-    return Batch(counts)
+
+
+def _date_from_entry(ids) -> int:
+    targets = {
+        pk: prospect_rules.retention_until(
+            last_contact, created_at, settings.PROSPECT_RETENTION_DAYS
+        )
+        for pk, last_contact, created_at in Prospect.objects.filter(pk__in=ids).values_list(
+            "pk", "last_contact_from_prospect_at", "created_at"
+        )
+    }
+    return deal_services.retention_push(targets)
 
 
 @transaction.atomic

@@ -223,7 +223,46 @@ def test_the_nightly_job_on_a_real_worker_keeps_a_customer_who_signed_last_week(
     wait_for(lambda: counted("retention.prospects_purged", "prospects") == 1)
     assert not exists(stale_prospect)
     assert exists(customer)
-    assert counted("retention.customers_kept", "customers_kept") == 1
+    assert counted("retention.dates_kept", "customers_kept") == 1
     customer.refresh_from_db()
     assert customer.retention_until == today() - 7 * DAY + datetime.timedelta(days=1095)
     assert "retention_expired" not in gate_codes(api_as, customer)
+
+
+@pytest.mark.parametrize(
+    ("entered_days_ago", "kept"),
+    [
+        (30, True),  # a 2019 connection imported last month, dated from 2019 before 2026.12
+        (1094, True),
+        (1095, True),
+        (1096, False),
+    ],
+)
+def test_a_date_computed_from_an_old_collection_date_is_re_derived_from_the_entry(
+    api_as, rep, entered_days_ago, kept
+):
+    from prospects import services as prospect_services
+
+    prospect = prospect_services.prospect_create(
+        actor=rep.user,
+        owner=rep,
+        data={
+            "full_name": "Paul Ancien",
+            "profile_url": "https://www.linkedin.com/in/paul-ancien",
+            "lawful_basis": "legitimate_interest",
+            "collected_at": timezone.now().replace(year=2019),
+        },
+    )
+    entered = timezone.now() - entered_days_ago * DAY
+    Prospect.objects.filter(pk=prospect.pk).update(
+        created_at=entered, retention_until=datetime.date(2022, 3, 14)
+    )
+
+    purge()
+
+    assert exists(prospect) is kept
+    if kept:
+        prospect.refresh_from_db()
+        expected = timezone.localdate(entered) + datetime.timedelta(days=1095)
+        assert prospect.retention_until == expected
+        assert "retention_expired" not in gate_codes(api_as, prospect)
