@@ -98,9 +98,7 @@ class DealUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, validators=[in_past]
     )
     delivery_on = serializers.DateField(required=False, allow_null=True, validators=[in_range])
-    durable_medium_on = serializers.DateField(
-        required=False, allow_null=True, validators=[in_past]
-    )
+    durable_medium_on = serializers.DateField(required=False, allow_null=True, validators=[in_past])
     # RULES 3: the customer's details were collected at this sale with the opt-out offered.
     opt_out_offered_at_sale = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)

@@ -54,9 +54,7 @@ class Deal(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN
     )
-    concluded_on = models.DateField(
-        _("concluded on"), null=True, blank=True, validators=[in_past]
-    )
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True, validators=[in_past])
     # RULES 23, for consumers: C. consom. L221-5, L221-18, and the delivery date.
     precontractual_info_on = models.DateField(
         _("pre-contractual information given on"), null=True, blank=True, validators=[in_past]
@@ -65,9 +63,7 @@ class Deal(models.Model):
         _("withdrawal right information given on"), null=True, blank=True, validators=[in_past]
     )
     # A delivery may be planned: any date the app accepts, not only past ones.
-    delivery_on = models.DateField(
-        _("delivery date"), null=True, blank=True, validators=[in_range]
-    )
+    delivery_on = models.DateField(_("delivery date"), null=True, blank=True, validators=[in_range])
     # L221-13: the contract confirmed on a durable medium (e-mail, PDF) after conclusion.
     durable_medium_on = models.DateField(
         _("confirmation on a durable medium sent on"), null=True, blank=True, validators=[in_past]
