@@ -14,109 +14,32 @@ from deals.rules import (
 D = datetime.date
 
 
+# One row per edge, kept on one line each so the table reads as a table.
+# fmt: off
 @pytest.mark.parametrize(
     ("supply", "concluded", "delivered", "informed", "deadline", "extended", "why"),
     [
         # L221-20: information given during the 12-month extension → 14 days from receipt.
-        (
-            "services",
-            D(2026, 3, 2),
-            None,
-            D(2026, 3, 17),
-            D(2026, 3, 31),
-            True,
-            "given the day after the initial period",
-        ),
-        (
-            "services",
-            D(2026, 3, 2),
-            None,
-            D(2027, 3, 16),
-            D(2027, 3, 30),
-            True,
-            "given on the extension's last day",
-        ),
-        (
-            "services",
-            D(2026, 3, 2),
-            None,
-            D(2027, 3, 17),
-            D(2027, 3, 16),
-            True,
-            "given the day after the extension: as never given",
-        ),
+        ("services", D(2026, 3, 2), None, D(2026, 3, 17), D(2026, 3, 31), True, "day after initial"),
+        ("services", D(2026, 3, 2), None, D(2027, 3, 16), D(2027, 3, 30), True, "extension's last day"),
+        ("services", D(2026, 3, 2), None, D(2027, 3, 17), D(2027, 3, 16), True, "after it: never given"),
         # Public holidays and weekends (L221-19: to the next working day).
         ("services", D(2026, 6, 30), None, D(2026, 6, 30), D(2026, 7, 15), False, "14 July"),
         ("services", D(2026, 4, 30), None, D(2026, 4, 30), D(2026, 5, 15), False, "Ascension"),
-        (
-            "services",
-            D(2026, 12, 11),
-            None,
-            D(2026, 12, 1),
-            D(2026, 12, 28),
-            False,
-            "Christmas on a Friday, then the weekend",
-        ),
-        (
-            "services",
-            D(2026, 12, 18),
-            None,
-            D(2026, 12, 18),
-            D(2027, 1, 4),
-            False,
-            "New Year's Day on a Friday",
-        ),
-        (
-            "services",
-            D(2027, 4, 17),
-            None,
-            D(2027, 4, 1),
-            D(2027, 5, 3),
-            False,
-            "1 May on a Saturday",
-        ),
+        ("services", D(2026, 12, 11), None, D(2026, 12, 1), D(2026, 12, 28), False, "Christmas, Fri"),
+        ("services", D(2026, 12, 18), None, D(2026, 12, 18), D(2027, 1, 4), False, "1 Jan, Friday"),
+        ("services", D(2027, 4, 17), None, D(2027, 4, 1), D(2027, 5, 3), False, "1 May, Saturday"),
         # Month ends and leap days.
-        (
-            "services",
-            D(2026, 1, 31),
-            None,
-            D(2026, 1, 31),
-            D(2026, 2, 16),
-            False,
-            "from 31 Jan to a Saturday in February",
-        ),
-        (
-            "goods",
-            D(2028, 2, 1),
-            D(2028, 2, 15),
-            D(2028, 2, 1),
-            D(2028, 2, 29),
-            False,
-            "delivered into a leap day",
-        ),
-        (
-            "services",
-            D(2026, 2, 14),
-            None,
-            None,
-            D(2027, 3, 1),
-            True,
-            "never given: 28 Feb 2027 is a Sunday",
-        ),
+        ("services", D(2026, 1, 31), None, D(2026, 1, 31), D(2026, 2, 16), False, "31 Jan → Sat"),
+        ("goods", D(2028, 2, 1), D(2028, 2, 15), D(2028, 2, 1), D(2028, 2, 29), False, "leap day"),
+        ("services", D(2026, 2, 14), None, None, D(2027, 3, 1), True, "28 Feb 2027 is a Sunday"),
         # Rows stored before the date bounds existed: no 5xx, no made-up deadline.
         ("services", D(9999, 12, 25), None, None, None, True, "year 9999 conclusion"),
         ("goods", D(2026, 3, 2), D(9999, 12, 31), D(2026, 3, 1), None, False, "year 9999 delivery"),
-        (
-            "services",
-            D(9998, 12, 1),
-            None,
-            None,
-            D(9999, 12, 15),
-            True,
-            "extension reaching the calendar's last year",
-        ),
+        ("services", D(9998, 12, 1), None, None, D(9999, 12, 15), True, "extension into 9999"),
     ],
 )
+# fmt: on
 def test_withdrawal_deadline_edges(supply, concluded, delivered, informed, deadline, extended, why):
     dates = {
         "supply": supply,
