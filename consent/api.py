@@ -391,10 +391,24 @@ class OutreachListCreate(generics.ListAPIView):
 
 
 class OutreachReply(APIView):
-    @extend_schema(request=None, responses={200: OutreachSerializer})
+    """The prospect answered this message (RULES 10, 18): once per message, sent ones only."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OutreachSerializer,
+            409: OpenApiResponse(
+                response=inline_serializer("NotSent", {"code": serializers.CharField()}),
+                description="not_sent: the gate denied this attempt, no message went out",
+            ),
+        },
+    )
     def post(self, request, pk):
         attempt = get_object_or_404(selectors.outreach_visible_to(request.user), pk=pk)
         if not role_required(Role.REP, Role.MANAGER)().has_permission(request, self):
             raise PermissionDenied("only sales employees record replies")
-        services.outreach_reply(actor=request.user, attempt=attempt)
+        try:
+            attempt = services.outreach_reply(actor=request.user, attempt=attempt)
+        except services.OutreachNotSent:
+            return Response({"code": "not_sent"}, status=status.HTTP_409_CONFLICT)
         return Response(OutreachSerializer(attempt).data)

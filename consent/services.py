@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +19,14 @@ from consent.models import (
     Channel,
     ConsentAction,
     ConsentEvent,
+    Decision,
     Evidence,
     Opposition,
     OutreachAttempt,
 )
 from content.selectors import vouches_for
 from content.services import content_use_record
-from prospects.rules import retention_until
+from prospects.rules import retention_restarted
 from socialcrm.lib import crypto
 from webhooks.services import emit as emit_webhook
 
@@ -69,6 +71,9 @@ def consent_record(
     )
     event.full_clean(exclude=["prospect", "captured_by"])
     event.save()
+    if action == ConsentAction.GRANT:
+        # A consent is contact coming from the person: it restarts the retention clock.
+        _restart_retention(prospect, event.occurred_at)
     events.created(actor=actor, obj=event, fields=["channel", "action", "evidence"])
     emit_webhook(
         "consent.changed",
@@ -213,27 +218,52 @@ def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
     return attempt
 
 
+class OutreachNotSent(Exception):
+    """A reply recorded on an attempt the gate denied: that message was never sent."""
+
+    code = "not_sent"
+
+
 @transaction.atomic
 def outreach_reply(*, actor, attempt: OutreachAttempt, replied_at=None) -> OutreachAttempt:
-    """The prospect answered: it restarts the retention clock and the unanswered counter."""
+    """The prospect answered a message we sent: it restarts the retention clock (RULES 18)
+    and the unanswered counter (RULES 10).
+
+    Only an allowed attempt was sent: a denied one raises ``OutreachNotSent`` and changes
+    nothing. A reply counts once per message: recording it again changes nothing (the
+    first ``replied_at`` stays, the clock does not move).
+    """
     replied_at = replied_at or timezone.now()
-    if attempt.replied_at is None:
-        attempt.replied_at = replied_at
-        attempt.save(update_fields=["replied_at"])
+    # One conditional UPDATE claims the reply: two clicks at once record it once.
+    claimed = OutreachAttempt.objects.filter(
+        pk=attempt.pk, decision=Decision.ALLOW, replied_at__isnull=True
+    ).update(replied_at=replied_at)
+    if not claimed:
+        attempt.refresh_from_db(fields=["decision", "replied_at"])
+        if attempt.decision != Decision.ALLOW:
+            raise OutreachNotSent
+        return attempt
+    attempt.replied_at = replied_at
     prospect = attempt.prospect
-    if prospect is not None and (
-        prospect.last_contact_from_prospect_at is None
-        or prospect.last_contact_from_prospect_at < replied_at
-    ):
-        prospect.last_contact_from_prospect_at = replied_at
-        prospect.retention_until = retention_until(
-            replied_at, prospect.collected_at, settings.PROSPECT_RETENTION_DAYS
-        )
-        prospect.save(
-            update_fields=["last_contact_from_prospect_at", "retention_until", "updated_at"]
-        )
+    if prospect is not None:
+        prospects = type(prospect).objects.filter(pk=prospect.pk)
+        prospects.filter(
+            Q(last_contact_from_prospect_at__isnull=True)
+            | Q(last_contact_from_prospect_at__lt=replied_at)
+        ).update(last_contact_from_prospect_at=replied_at, updated_at=timezone.now())
+        _restart_retention(prospect, replied_at)
+        prospect.refresh_from_db(fields=["last_contact_from_prospect_at", "updated_at"])
     events.record(actor=actor, action="outreach.replied", obj=attempt)
     return attempt
+
+
+def _restart_retention(prospect, contact_at) -> None:
+    """Contact coming from the person restarts the clock, forward only (RULES 18)."""
+    until = retention_restarted(None, contact_at, settings.PROSPECT_RETENTION_DAYS)
+    type(prospect).objects.filter(pk=prospect.pk).filter(
+        Q(retention_until__isnull=True) | Q(retention_until__lt=until)
+    ).update(retention_until=until)
+    prospect.refresh_from_db(fields=["retention_until"])
 
 
 @transaction.atomic

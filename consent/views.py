@@ -143,9 +143,17 @@ def contact_reply(request, pk, attempt_pk):
     attempt = get_object_or_404(
         selectors.outreach_visible_to(request.user), pk=attempt_pk, prospect=prospect
     )
-    services.outreach_reply(actor=request.user, attempt=attempt)
+    try:
+        services.outreach_reply(actor=request.user, attempt=attempt)
+    except services.OutreachNotSent:
+        # The panel offers no button on a denied attempt: a forged post changes nothing.
+        status = 409
+    else:
+        status = 200
     prospect.refresh_from_db()
-    return render(request, "consent/contact_panel.html", _panel_context(request, prospect))
+    return render(
+        request, "consent/contact_panel.html", _panel_context(request, prospect), status=status
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from people.models import Network, Role
 from people.permissions import role_required
 from people.selectors import employee_of
 from prospects.selectors import prospects_visible_to
+from socialcrm.lib.dates import in_past, in_range
 
 READERS = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 SELLERS = (Role.REP, Role.MANAGER)
@@ -54,6 +55,8 @@ class DealSerializer(serializers.ModelSerializer):
             "precontractual_info_on",
             "withdrawal_info_on",
             "delivery_on",
+            "durable_medium_on",
+            "opt_out_offered_at_sale",
             "notes",
             "created_at",
             "updated_at",
@@ -85,10 +88,19 @@ class DealUpdateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True)
     # A plain string in the request (one "status" enum in the schema, the Deal's).
     status = serializers.CharField(required=False, help_text="open | won | lost")
-    concluded_on = serializers.DateField(required=False, allow_null=True)
-    precontractual_info_on = serializers.DateField(required=False, allow_null=True)
-    withdrawal_info_on = serializers.DateField(required=False, allow_null=True)
-    delivery_on = serializers.DateField(required=False, allow_null=True)
+    # API.md v2: dates that describe the past, at most five minutes ahead; a delivery may
+    # be planned (1970 … today + 10 years).
+    concluded_on = serializers.DateField(required=False, allow_null=True, validators=[in_past])
+    precontractual_info_on = serializers.DateField(
+        required=False, allow_null=True, validators=[in_past]
+    )
+    withdrawal_info_on = serializers.DateField(
+        required=False, allow_null=True, validators=[in_past]
+    )
+    delivery_on = serializers.DateField(required=False, allow_null=True, validators=[in_range])
+    durable_medium_on = serializers.DateField(required=False, allow_null=True, validators=[in_past])
+    # RULES 3: the customer's details were collected at this sale with the opt-out offered.
+    opt_out_offered_at_sale = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
 
     def validate_status(self, value):
@@ -104,7 +116,9 @@ class DealCreateSerializer(DealUpdateSerializer):
 
 
 class WinInputSerializer(serializers.Serializer):
-    concluded_on = serializers.DateField(required=False, allow_null=True, default=None)
+    concluded_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[in_past]
+    )
 
 
 def _error_response(exc: DjangoValidationError) -> Response:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import Channel
 from deals.models import DealStatus, Supply
 from people.models import Network
+from socialcrm.lib.dates import in_past, in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,22 +34,40 @@ class DealForm(forms.Form):
         required=False,
     )
     status = forms.ChoiceField(label=_("Status"), choices=DealStatus.choices, initial="open")
-    concluded_on = forms.DateField(label=_("Concluded on"), required=False, widget=DATE)
+    concluded_on = forms.DateField(
+        label=_("Concluded on"), required=False, widget=DATE, validators=[in_past]
+    )
     precontractual_info_on = forms.DateField(
         label=_("Pre-contractual information given on"),
         required=False,
         widget=DATE,
+        validators=[in_past],
         help_text=_("Consumers: price, characteristics, seller’s identity… (C. consom. L221-5)."),
     )
     withdrawal_info_on = forms.DateField(
         label=_("Withdrawal right information given on"),
         required=False,
         widget=DATE,
+        validators=[in_past],
         help_text=_(
             "Consumers: the 14-day withdrawal right and its form. Missing, the period grows by 12 months."
         ),
     )
-    delivery_on = forms.DateField(label=_("Delivery date"), required=False, widget=DATE)
+    delivery_on = forms.DateField(
+        label=_("Delivery date"), required=False, widget=DATE, validators=[in_range]
+    )
+    durable_medium_on = forms.DateField(
+        label=_("Confirmation on a durable medium sent on"),
+        required=False,
+        widget=DATE,
+        validators=[in_past],
+        help_text=_("Consumers: the contract confirmed by e-mail or PDF (C. consom. L221-13)."),
+    )
+    opt_out_offered_at_sale = forms.BooleanField(
+        label=_("Opt-out offered when the customer’s details were collected at the sale"),
+        required=False,
+        help_text=_("Lets you later e-mail them about similar products (soft opt-in)."),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,11 +1,13 @@
 """Sales concluded through a social network, with the consumer-law checklist (RULES 23)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Channel
 from people.models import Network
+from socialcrm.lib.dates import in_past, in_range
 
 
 class DealStatus(models.TextChoices):
@@ -52,18 +54,19 @@ class Deal(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN
     )
-    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True, validators=[in_past])
     # RULES 23, for consumers: C. consom. L221-5, L221-18, and the delivery date.
     precontractual_info_on = models.DateField(
-        _("pre-contractual information given on"), null=True, blank=True
+        _("pre-contractual information given on"), null=True, blank=True, validators=[in_past]
     )
     withdrawal_info_on = models.DateField(
-        _("withdrawal right information given on"), null=True, blank=True
+        _("withdrawal right information given on"), null=True, blank=True, validators=[in_past]
     )
-    delivery_on = models.DateField(_("delivery date"), null=True, blank=True)
+    # A delivery may be planned: any date the app accepts, not only past ones.
+    delivery_on = models.DateField(_("delivery date"), null=True, blank=True, validators=[in_range])
     # L221-13: the contract confirmed on a durable medium (e-mail, PDF) after conclusion.
     durable_medium_on = models.DateField(
-        _("confirmation on a durable medium sent on"), null=True, blank=True
+        _("confirmation on a durable medium sent on"), null=True, blank=True, validators=[in_past]
     )
     # RULES 3: the customer's details were collected at this sale with the opt-out offered
     # then, the condition of the soft opt-in for later e-mails about analogous products.
@@ -90,3 +93,20 @@ class Deal(models.Model):
 
     def __str__(self):
         return f"{self.product} · {self.amount} {self.currency}"
+
+    def clean(self):
+        # L221-5: the pre-contractual information is given before the consumer is bound.
+        if (
+            self.precontractual_info_on is not None
+            and self.concluded_on is not None
+            and self.precontractual_info_on > self.concluded_on
+        ):
+            raise ValidationError(
+                {
+                    "precontractual_info_on": _(
+                        "The pre-contractual information must be given on or before the "
+                        "conclusion date (C. consom. L221-5)."
+                    )
+                },
+                code="after_conclusion",
+            )

@@ -1,10 +1,13 @@
 """Reads on deals: scoped like prospects (a deal on a prospect you cannot see does not exist)."""
 
-from django.db.models import QuerySet
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from deals import rules
-from deals.models import Deal
+from deals.models import Deal, DealStatus, Supply
 from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects.selectors import prospects_visible_to
@@ -44,11 +47,32 @@ def is_consumer_deal(deal: Deal) -> bool:
 
 
 def missing_for_win(deal: Deal) -> list[str]:
-    """The RULES 23 items a consumer deal still lacks before it may be marked won."""
+    """The RULES 23 items a consumer deal still lacks before it may be marked won.
+
+    The pre-contractual information (L221-5), the withdrawal information (L221-18), the
+    confirmation on a durable medium (L221-13) and, for goods, the delivery date.
+    """
     if not is_consumer_deal(deal):
         return []
-    required = ("precontractual_info_on", "withdrawal_info_on", "delivery_on")
+    required = ["precontractual_info_on", "withdrawal_info_on", "durable_medium_on"]
+    if deal.supply == Supply.GOODS:
+        required.append("delivery_on")
     return [name for name in required if getattr(deal, name) is None]
+
+
+def customer_q(*, on: datetime.date) -> Q:
+    """Prospects who are customers on ``on`` (RULES 18): a deal open, or a deal won whose
+    last event (deals.rules) is at most ``CUSTOMER_RETENTION_DAYS`` before ``on``.
+
+    For ``Prospect`` querysets; the same period the deal services push into
+    ``retention_until``, so the purge and the gate agree.
+    """
+    since = on - datetime.timedelta(days=settings.CUSTOMER_RETENTION_DAYS)
+    open_deal = Deal.objects.filter(prospect=OuterRef("pk"), status=DealStatus.OPEN)
+    recent_sale = Deal.objects.filter(prospect=OuterRef("pk"), status=DealStatus.WON).filter(
+        Q(concluded_on__gte=since) | Q(delivery_on__gte=since) | Q(durable_medium_on__gte=since)
+    )
+    return Q(Exists(open_deal)) | Q(Exists(recent_sale))
 
 
 def withdrawal_of(deal: Deal) -> dict | None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from deals import selectors, services
 from deals.forms import DealForm
-from deals.models import DealStatus
+from deals.models import DealStatus, Supply
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects.selectors import prospect_get
@@ -124,8 +124,10 @@ def deal_detail(request, pk):
     checklist = [
         (_("Pre-contractual information given"), deal.precontractual_info_on, "precontractual"),
         (_("Withdrawal right information given"), deal.withdrawal_info_on, "withdrawal"),
-        (_("Delivery date"), deal.delivery_on, "delivery"),
+        (_("Confirmation sent on a durable medium"), deal.durable_medium_on, "durable_medium"),
     ]
+    if deal.supply == Supply.GOODS:
+        checklist.append((_("Delivery date"), deal.delivery_on, "delivery"))
     return render(
         request,
         "deals/detail.html",

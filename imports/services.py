@@ -189,8 +189,10 @@ class _BatchContext:
                 provenance=rules.derive_provenance(
                     collected_at=collected_at, hire_date=self.owner.hire_date
                 ),
+                # RULES 18: the clock starts when the record enters the CRM, not on
+                # "Connected On" (a 2019 connection imported today is not born expired).
                 retention_until=rules.retention_until(
-                    None, collected_at, settings.PROSPECT_RETENTION_DAYS
+                    None, self.now, settings.PROSPECT_RETENTION_DAYS
                 ),
             )
         return found

@@ -42,12 +42,34 @@ def notice_due_at(collected_at: datetime.datetime) -> datetime.datetime:
 
 def retention_until(
     last_contact_from_prospect_at: datetime.datetime | None,
-    collected_at: datetime.datetime,
+    entered_crm_at: datetime.datetime,
     retention_days: int,
 ) -> datetime.date:
-    """RULES 18: counted from the last contact coming from the prospect (else collection)."""
-    start = last_contact_from_prospect_at or collected_at
-    return timezone.localdate(start) + datetime.timedelta(days=retention_days)
+    """RULES 18: counted from the last contact coming from the prospect, else from the day the
+    record entered the CRM (imports included).
+
+    Not from ``collected_at``: the day an employee met the person (a LinkedIn connection
+    from 2019) is not the day the company collected the record, so an old connection
+    imported today is not born expired.
+    """
+    start = max(filter(None, (last_contact_from_prospect_at, entered_crm_at)))
+    return retention_restarted(None, start, retention_days)
+
+
+def retention_restarted(
+    current: datetime.date | None, contact_at: datetime.datetime, retention_days: int
+) -> datetime.date:
+    """The retention date after a contact coming from the person at ``contact_at``.
+
+    The clock only moves forward: a reply logged late, or a consent dated in the past,
+    never shortens a period another contact already gave.
+    """
+    day = timezone.localdate(contact_at) if timezone.is_aware(contact_at) else contact_at.date()
+    try:
+        restarted = day + datetime.timedelta(days=retention_days)
+    except OverflowError:
+        restarted = datetime.date.max
+    return restarted if current is None else max(current, restarted)
 
 
 def identifier_indexes(values: dict[str, str | None]) -> tuple[dict[str, str], dict[str, str]]:

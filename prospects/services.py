@@ -86,10 +86,9 @@ def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prosp
         visibility=prospect.profile_visibility_at_collection, new_address=True, was_restricted=False
     )
     prospect.name_tokens = rules.name_tokens(prospect.full_name)
+    # RULES 18: the clock starts today, when the company collects the record.
     prospect.retention_until = rules.retention_until(
-        prospect.last_contact_from_prospect_at,
-        prospect.collected_at,
-        settings.PROSPECT_RETENTION_DAYS,
+        prospect.last_contact_from_prospect_at, timezone.now(), settings.PROSPECT_RETENTION_DAYS
     )
     prospect.notice_due_at = rules.notice_due_at(prospect.collected_at)
     if prospect.contributed:
@@ -164,15 +163,8 @@ def prospect_update(
     if "full_name" in changed:
         prospect.name_tokens = rules.name_tokens(prospect.full_name)
     if "collected_at" in changed:
-        # A corrected collection date may bring the deadlines forward, never push them back.
-        prospect.retention_until = _earliest(
-            prospect.retention_until,
-            rules.retention_until(
-                prospect.last_contact_from_prospect_at,
-                prospect.collected_at,
-                settings.PROSPECT_RETENTION_DAYS,
-            ),
-        )
+        # A corrected collection date may bring the notice forward, never push it back; the
+        # retention clock runs from the record's entry into the CRM, which no edit changes.
         prospect.notice_due_at = _earliest(
             prospect.notice_due_at, rules.notice_due_at(prospect.collected_at)
         )

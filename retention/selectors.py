@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from consent.models import ConsentEvent, OutreachAttempt
+from deals.selectors import customer_q
 from prospects.models import Prospect, ValueHistory
 from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
 
@@ -16,18 +17,48 @@ OUTREACH_CONTENT_CURSOR = "outreach_content"
 def expired_prospects(*, today: datetime.date) -> QuerySet[Prospect]:
     """Prospects the gate already blocks with ``retention_expired``.
 
-    ``retention_until`` is what the gate reads; the second condition re-derives it from
-    the last contact coming from the prospect, so a reply that a stale date missed still
-    saves the record. Our own writes (edits, outreach, enrichment) move neither.
+    ``retention_until`` is what the gate reads; the other conditions re-derive it from
+    the record's entry into the CRM and the last contact coming from the prospect, so a
+    date computed from an old collection date, or one a reply missed, does not purge the
+    record. Our own writes (edits, outreach, enrichment) move neither.
     """
     last_allowed_contact = datetime.datetime.combine(
         today - datetime.timedelta(days=settings.PROSPECT_RETENTION_DAYS),
         datetime.time.min,
         tzinfo=timezone.get_current_timezone(),
     )
-    return Prospect.objects.filter(retention_until__lt=today).filter(
-        Q(last_contact_from_prospect_at__isnull=True)
-        | Q(last_contact_from_prospect_at__lt=last_allowed_contact)
+    return (
+        Prospect.objects.filter(retention_until__lt=today, created_at__lt=last_allowed_contact)
+        .filter(
+            Q(last_contact_from_prospect_at__isnull=True)
+            | Q(last_contact_from_prospect_at__lt=last_allowed_contact)
+        )
+        # RULES 18: a customer is no stale prospect, whatever a stale date says.
+        .exclude(customer_q(on=today))
+    )
+
+
+def customers_near_their_date(*, today: datetime.date) -> QuerySet[Prospect]:
+    """Customers whose retention date comes within the re-permission window (or has passed):
+    the nightly job pushes it to the end of their customer period (``deals.services``)."""
+    window_end = today + datetime.timedelta(days=settings.RETENTION_REPERMISSION_DAYS)
+    return Prospect.objects.filter(customer_q(on=today)).filter(
+        Q(retention_until__isnull=True) | Q(retention_until__lte=window_end)
+    )
+
+
+def dated_before_entry(*, today: datetime.date) -> QuerySet[Prospect]:
+    """Records near or past their retention date although they entered the CRM within the
+    retention period: maybe dated from their collection (before 2026.12). Those rightly
+    near it are walked too, and left as they are."""
+    window_end = today + datetime.timedelta(days=settings.RETENTION_REPERMISSION_DAYS)
+    entered_since = datetime.datetime.combine(
+        today - datetime.timedelta(days=settings.PROSPECT_RETENTION_DAYS),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return Prospect.objects.filter(created_at__gte=entered_since).filter(
+        Q(retention_until__isnull=True) | Q(retention_until__lt=window_end)
     )
 
 
@@ -37,9 +68,13 @@ def repermission_due(*, today: datetime.date) -> QuerySet[Prospect]:
     asked = RepermissionRequest.objects.filter(
         prospect=OuterRef("pk"), retention_until=OuterRef("retention_until")
     )
-    return Prospect.objects.filter(
-        retention_until__gte=today, retention_until__lte=window_end
-    ).exclude(Exists(asked))
+    return (
+        Prospect.objects.filter(retention_until__gte=today, retention_until__lte=window_end)
+        .exclude(Exists(asked))
+        # A customer still kept after the window is not asked; one whose customer period
+        # ends within it is, like any prospect.
+        .exclude(customer_q(on=window_end))
+    )
 
 
 def evidence_cutoff(*, now: datetime.datetime) -> datetime.datetime:

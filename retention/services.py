@@ -27,7 +27,9 @@ from django.utils.translation import ngettext
 
 from audit import events
 from consent.models import ConsentEvent, OutreachAttempt
+from deals import services as deal_services
 from people.models import Employee
+from prospects import rules as prospect_rules
 from prospects.models import Prospect, ValueHistory
 from retention import selectors
 from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
@@ -51,15 +53,76 @@ def new_run_id() -> str:
 
 
 def expired_prospects_batch(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
-    """One step of the nightly prospect job: re-permission requests first, then the purge."""
-    counts: dict[str, int] = {}
+    """One step of the nightly prospect job: customers' dates kept up, re-permission
+    requests, then the purge."""
+    counts = customers_keep(run_id=run_id, today=today, batch_size=batch_size).counts
     if settings.RETENTION_REPERMISSION:
         asked = repermission_request_batch(run_id=run_id, today=today, batch_size=batch_size)
         if asked.more:
-            return asked
+            return Batch({**counts, **asked.counts}, more=True)
         counts.update(asked.counts)
     purged = expired_prospects_purge_batch(run_id=run_id, today=today, batch_size=batch_size)
     return Batch({**counts, **purged.counts}, more=purged.more)
+
+
+def customers_keep(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
+    """RULES 18: bring the retention dates the gate reads up to the rule before anything is
+    asked or purged.
+
+    Customers near their date get the end of their customer period (a deal kept open
+    keeps its customer from day to day, which no write records). Records dated from
+    their collection before 2026.12 get the date their entry into the CRM gives (a 2019
+    connection imported last month is not expired). Dates only move forward.
+    """
+    counts = {
+        "customers_kept": _walk_by_id(
+            selectors.customers_near_their_date(today=today),
+            lambda ids: deal_services.customers_retention_extend(prospect_ids=ids, today=today),
+            batch_size=batch_size,
+        ),
+        "dates_from_entry": _walk_by_id(
+            selectors.dated_before_entry(today=today),
+            _date_from_entry,
+            batch_size=batch_size,
+        ),
+    }
+    counts = {name: count for name, count in counts.items() if count}
+    if counts:
+        _audit("retention.dates_kept", run_id=run_id, counts=counts)
+    return Batch(counts)
+
+
+def _walk_by_id(candidates, step, *, batch_size: int) -> int:
+    """Run ``step`` on the candidates' ids, one transaction per batch, each row once.
+
+    Walked by id rather than re-selected: a row whose new date is still near (a customer
+    period ending soon) must not be claimed again and again.
+    """
+    done, after = 0, None
+    while True:
+        with transaction.atomic():
+            batch = candidates.order_by("pk")
+            if after is not None:
+                batch = batch.filter(pk__gt=after)
+            ids = list(
+                batch.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return done
+            done += step(ids)
+        after = ids[-1]
+
+
+def _date_from_entry(ids) -> int:
+    targets = {
+        pk: prospect_rules.retention_until(
+            last_contact, created_at, settings.PROSPECT_RETENTION_DAYS
+        )
+        for pk, last_contact, created_at in Prospect.objects.filter(pk__in=ids).values_list(
+            "pk", "last_contact_from_prospect_at", "created_at"
+        )
+    }
+    return deal_services.retention_push(targets)
 
 
 @transaction.atomic

@@ -29,11 +29,14 @@ def test_a_rep_records_a_deal_on_their_prospect(api_as, rep, consumer):
     body = response.json()
     assert body["status"] == "open" and body["currency"] == "EUR"
     assert body["owner"] == rep.pk and body["network"] == "linkedin"
+    # RULES 23 (2026.12): the durable medium too; the delivery date for goods only.
     assert body["missing_for_win"] == [
         "precontractual_info_on",
         "withdrawal_info_on",
-        "delivery_on",
+        "durable_medium_on",
     ]
+    assert body["durable_medium_on"] is None
+    assert body["opt_out_offered_at_sale"] is False
     assert AuditEvent.objects.filter(action="created", object_type="deals.deal").exists()
 
 
@@ -44,13 +47,13 @@ def test_a_consumer_deal_cannot_be_won_without_the_three_items(api_as, rep, cons
     assert refused.status_code == 400
     body = refused.json()
     assert body["code"] == "deal_incomplete"
-    assert body["missing"] == ["precontractual_info_on", "withdrawal_info_on", "delivery_on"]
+    assert body["missing"] == ["precontractual_info_on", "withdrawal_info_on", "durable_medium_on"]
     assert set(body) >= set(body["missing"]), "each missing item has its message"
     assert Deal.objects.get().status == "open"
 
     client.patch(
         f"/api/deals/{deal_id}/",
-        {"precontractual_info_on": "2026-03-01", "delivery_on": "2026-03-10"},
+        {"precontractual_info_on": "2026-03-01", "durable_medium_on": "2026-03-02"},
         format="json",
     )
     still = client.post(f"/api/deals/{deal_id}/win/", {}, format="json")
@@ -79,8 +82,10 @@ def test_a_won_consumer_deal_cannot_lose_a_checklist_date(api_as, rep, consumer)
     deal_id = create(
         client,
         consumer,
+        supply="goods",
         precontractual_info_on="2026-03-01",
         withdrawal_info_on="2026-03-01",
+        durable_medium_on="2026-03-01",
         delivery_on="2026-03-05",
         status="won",
     ).json()["id"]

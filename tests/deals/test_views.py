@@ -50,14 +50,17 @@ def test_the_prospect_page_links_to_a_new_deal_and_the_form_records_it(client, r
 
 
 def test_the_deal_page_names_what_is_missing_and_refuses_the_win(client, rep, consumer):
-    deal = make_deal(rep, consumer, precontractual_info_on="2026-03-01")
+    deal = make_deal(rep, consumer, supply="goods", precontractual_info_on="2026-03-01")
     client.force_login(rep.user)
     page = client.get(f"/deals/{deal.pk}/").content.decode()
     assert 'data-item="withdrawal" ' not in page
-    assert page.count('class="missing"') == 2
+    # RULES 23 (2026.12): the confirmation on a durable medium is an item too.
+    assert page.count('class="missing"') == 3
+    assert 'data-item="durable_medium"' in page
     response = client.post(f"/deals/{deal.pk}/win/", follow=True)
     text = response.content.decode()
     assert "Record when the 14-day withdrawal right was explained" in text
+    assert "Record when the contract was confirmed on a durable medium" in text
     assert "Record the delivery date" in text
     deal.refresh_from_db()
     assert deal.status == "open"

@@ -101,7 +101,8 @@ def test_imported_prospects_carry_provenance_dates_and_basis(start_import, rep_h
     assert marc.lawful_basis == "legitimate_interest"
     paris_noon = datetime.datetime(2024, 2, 29, 12, tzinfo=timezone.get_default_timezone())
     assert marc.collected_at == paris_noon
-    assert marc.retention_until == datetime.date(2024, 2, 29) + datetime.timedelta(days=1095)
+    # RULES 18: the clock starts on import, not on "Connected On".
+    assert marc.retention_until == timezone.localdate() + datetime.timedelta(days=1095)
     assert timezone.now() + datetime.timedelta(days=29) < marc.notice_due_at
     assert imported["Sophie Martin"].provenance == "employment"
     assert imported["Élodie Durand"].email is None

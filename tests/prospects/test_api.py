@@ -4,11 +4,15 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from prospects.models import Prospect, ValueHistory
 from tests.factories import OppositionFactory, SocialAccountFactory, UserFactory
 from tests.prospects.conftest import BEFORE_HIRE, ON_HIRE_DATE
+
+# RULES 18 (2026.12): the clock starts the day the record enters the CRM, not at collection.
+ENTERED_TODAY_UNTIL = (timezone.localdate() + datetime.timedelta(days=1095)).isoformat()
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +67,7 @@ def test_a_rep_adds_a_prospect_with_every_contract_field(api_as, rep):
     assert body["provenance"] == "employment"
     assert body["source"] == "manual"
     assert body["last_contact_at"] is None
-    assert body["retention_until"] == "2027-03-01"
+    assert body["retention_until"] == ENTERED_TODAY_UNTIL
     assert body["contributed"] is False
     stored = Prospect.objects.get(pk=body["id"])
     assert stored.email_index and stored.phone_index and stored.profile_url_index
@@ -253,7 +257,7 @@ def test_server_side_fields_cannot_be_mass_assigned(api_as, rep):
     body = response.json()
     assert body["id"] != "00000000-0000-0000-0000-000000000001"
     assert not body["created_at"].startswith("2001")
-    assert body["retention_until"] == "2027-03-01"
+    assert body["retention_until"] == ENTERED_TODAY_UNTIL
     assert body["last_contact_at"] is None
 
     patched = api_as(rep).patch(
@@ -261,7 +265,7 @@ def test_server_side_fields_cannot_be_mass_assigned(api_as, rep):
         {"retention_until": "2099-01-01", "last_contact_at": "2099-01-01T00:00:00Z"},
     )
     assert patched.status_code == 200
-    assert patched.json()["retention_until"] == "2027-03-01"
+    assert patched.json()["retention_until"] == ENTERED_TODAY_UNTIL
     assert patched.json()["last_contact_at"] is None
 
 

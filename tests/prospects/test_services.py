@@ -57,7 +57,10 @@ def test_values_added_by_the_dpo_are_company_data(rep, dpo, create_prospect):
 
 def test_our_edits_never_restart_the_retention_clock(rep, create_prospect):
     prospect = create_prospect(rep, collected_at=ON_HIRE_DATE)
-    assert prospect.retention_until == datetime.date(2027, 3, 1)
+    entered_today = timezone.localdate() + datetime.timedelta(days=1095)
+    assert prospect.retention_until == entered_today, "from the day it entered the CRM"
+    Prospect.objects.filter(pk=prospect.pk).update(retention_until=datetime.date(2027, 3, 1))
+    prospect.refresh_from_db()
     services.prospect_update(
         actor=rep.user, prospect=prospect, data={"notes": "Sent a brochure", "job_title": "CEO"}
     )
@@ -65,7 +68,9 @@ def test_our_edits_never_restart_the_retention_clock(rep, create_prospect):
     assert prospect.retention_until == datetime.date(2027, 3, 1)
 
 
-def test_a_corrected_collection_date_only_brings_the_deadlines_forward(rep, create_prospect):
+def test_a_corrected_collection_date_moves_the_notice_forward_never_the_retention(
+    rep, create_prospect
+):
     prospect = create_prospect(rep, collected_at=timezone.now() - datetime.timedelta(days=10))
     retention, notice = prospect.retention_until, prospect.notice_due_at
 
@@ -75,7 +80,7 @@ def test_a_corrected_collection_date_only_brings_the_deadlines_forward(rep, crea
     assert (prospect.retention_until, prospect.notice_due_at) == (retention, notice)
 
     services.prospect_update(actor=rep.user, prospect=prospect, data={"collected_at": ON_HIRE_DATE})
-    assert prospect.retention_until == datetime.date(2027, 3, 1)
+    assert prospect.retention_until == retention, "the clock runs from the entry into the CRM"
     assert prospect.notice_due_at == rules.notice_due_at(ON_HIRE_DATE)
 
 

@@ -4,11 +4,14 @@ import datetime
 import itertools
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from consent import services as consent_services
 from consent.models import OutreachAttempt
+from prospects import rules as prospect_rules
 from prospects import services as prospect_services
+from prospects.models import Prospect
 
 _numbers = itertools.count(1)
 # Collected four years ago, never heard from since: past the 3-year retention (RULES 18).
@@ -36,7 +39,7 @@ def make_prospect(rep):
     def make(*, collected_ago: datetime.timedelta = LONG_AGO, owner=None):
         owner = owner or rep
         n = next(_numbers)
-        return prospect_services.prospect_create(
+        prospect = prospect_services.prospect_create(
             actor=owner.user,
             owner=owner,
             data={
@@ -48,6 +51,17 @@ def make_prospect(rep):
                 "collected_at": timezone.now() - collected_ago,
             },
         )
+        # RULES 18: the clock runs from the record's entry into the CRM; this one was
+        # collected by the company (entered) ``collected_ago`` before now.
+        entered = timezone.now() - collected_ago
+        Prospect.objects.filter(pk=prospect.pk).update(
+            created_at=entered,
+            retention_until=prospect_rules.retention_until(
+                None, entered, settings.PROSPECT_RETENTION_DAYS
+            ),
+        )
+        prospect.refresh_from_db()
+        return prospect
 
     return make
 
