@@ -83,15 +83,20 @@ def test_public_request_is_throttled_and_only_valid_requests_count(client, setti
 
 
 @pytest.mark.django_db
-def test_public_objection_is_on_the_suppression_list_at_once(client):
+def test_public_objection_is_on_the_suppression_list_once_its_email_is_proven(client):
+    # RULES 2026.12 (22): an unproven address stops nothing; the opened link acts at once.
     client.post(
         PUBLIC,
         {"type": "objection", "email": "stop@example.com", "full_name": "Stop"},
         content_type="application/json",
     )
-    assert Opposition.objects.filter(
-        identifier_index=crypto.blind_index("email", "stop@example.com"), scope="all"
-    ).exists()
+    index = crypto.blind_index("email", "stop@example.com")
+    assert not Opposition.objects.filter(identifier_index=index).exists()
+    from dsar.services import verification_token
+
+    token = verification_token(DataSubjectRequest.objects.get())
+    client.post(f"/privacy/request/verify/{token}/")
+    assert Opposition.objects.filter(identifier_index=index, scope="all", source="dsar").exists()
 
 
 @pytest.mark.django_db

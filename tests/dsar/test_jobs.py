@@ -111,6 +111,11 @@ def execute(api_as, dpo, dsar, **body):
 
 
 def verified(**kwargs):
+    """A request the DPO verified, with the identifiers it names (RULES 22)."""
+    kwargs.setdefault(
+        "verified_identifiers",
+        [f for f in ("email", "phone", "profile_url") if kwargs.get(f"{f}_index")] or ["email"],
+    )
     return DsarFactory(
         verified_at=timezone.now(),
         verification_method="dpo_decision",
@@ -184,11 +189,17 @@ def test_an_objection_shows_in_the_export_as_you_objected_on(celery_worker, api_
         scope="all",
         source="prospect_request",
     )
-    dsar = verified(type="portability", email=EMAIL, email_index=crypto.blind_index("email", EMAIL))
+    dsar = verified(
+        type="portability",
+        email=EMAIL,
+        email_index=crypto.blind_index("email", EMAIL),
+        language="en",
+    )
     execute(api_as, dpo, dsar)
     document = api_as(dpo).get(f"/api/dsar/{dsar.pk}/export/").json()
     [opposition] = document["oppositions"]
     assert opposition["statement"].startswith("You objected to being contacted on")
+    assert "You objected to being contacted on" in document["summary"]
 
 
 def test_expired_exports_are_deleted_by_the_daily_task(celery_worker, api_as, dpo, person):
@@ -351,15 +362,21 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
     assert not Prospect.objects.filter(pk=person["prospect"].pk).exists()
     assert not ValueHistory.objects.filter(prospect_id=person["prospect"].pk).exists()
     assert not ConsentEvent.objects.filter(prospect_id=person["prospect"].pk).exists()
-    # Outreach stays as evidence of what was done, without content or person.
-    attempt = OutreachAttempt.objects.get(employee=person["rep"])
-    assert (attempt.prospect_id, attempt.content, attempt.final_content) == (None, "", "")
-    # The accountability record and the suppression entries stay.
+    # RULES 2026.12 (19, 22): an erasure removes the outreach log too (before, it was kept
+    # without content); only the request and the suppression entries stay.
+    assert not OutreachAttempt.objects.exists()
     assert dsar.outcome["erased"]["prospects"] == 1
-    assert set(dsar.outcome["suppression"]) == {"email"}
-    assert Opposition.objects.filter(
-        identifier_index=crypto.blind_index("email", EMAIL), source="dsar"
-    ).exists()
+    assert dsar.outcome["erased"]["outreach"] == 1
+    # Every identifier she had is suppressed, the profile URL and phone on her record
+    # included, though the request named only her e-mail.
+    assert dsar.outcome["suppression"] == ["email", "phone", "profile_url"]
+    assert set(
+        Opposition.objects.filter(source="dsar").values_list("identifier_type", "identifier_index")
+    ) == {
+        ("email", crypto.blind_index("email", EMAIL)),
+        ("phone", crypto.blind_index("phone", PHONE)),
+        ("profile_url", crypto.blind_index("profile_url", PROFILE)),
+    }
     assert DsarExport.objects.filter(request=earlier, deleted_at__isnull=True).count() == 0
     from django.conf import settings
 
@@ -372,12 +389,13 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
     assert set(holders) == {person["rep"].pk, person["colleague"].pk}
     assert holders[person["rep"].pk].accounts == ["LinkedIn · rep-on-linkedin"]
 
-    # Re-creating her is refused (409 opposition), by the API and by a new import.
-    response = api_as(person["rep"]).post(
-        "/api/prospects/", {"full_name": NAME, "email": EMAIL.upper()}, format="json"
-    )
-    assert response.status_code == 409
-    assert response.json()["code"] == "opposition"
+    # Re-creating her is refused (409 opposition), whichever identifier comes back.
+    for identifier in ({"email": EMAIL.upper()}, {"profile_url": PROFILE}, {"phone": PHONE}):
+        response = api_as(person["rep"]).post(
+            "/api/prospects/", {"full_name": NAME, **identifier}, format="json"
+        )
+        assert response.status_code == 409, identifier
+        assert response.json()["code"] == "opposition"
 
     # Idempotent: running it again changes nothing and fails nothing.
     from dsar.services import dsar_erase
