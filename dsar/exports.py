@@ -228,14 +228,14 @@ def plain_summary(document: dict) -> str:
                 ("job_title", _("job title")),
                 ("email", _("e-mail")),
                 ("phone", _("phone")),
-                ("profile_url", _("profile")),
+                ("profile_url", _("profile URL")),
             )
             if values.get(field)
         )
         if held:
             lines.append("  " + _("What we hold: %(values)s.") % {"values": held})
         source = SOURCES.get(record["source"], ENTERED)
-        network = origin["network"] or _("no network")
+        network = _network_label(origin["network"])
         lines.append(
             "  "
             + _("Where it came from: %(source)s (%(network)s), on %(date)s.")
@@ -280,6 +280,12 @@ def plain_summary(document: dict) -> str:
         ]
     )
     return "\n".join(lines) + "\n"
+
+
+def _network_label(code: str) -> str:
+    from people.models import Network
+
+    return str(Network(code).label) if code in Network.values else _("no network")
 
 
 def _basis_label(code: str) -> str:

@@ -125,8 +125,21 @@ def verified(**kwargs):
 
 
 def test_access_export_holds_everything_about_the_person(celery_worker, api_as, dpo, person):
+    from deals.models import Deal
+
+    deal = Deal.objects.create(
+        prospect=person["prospect"],
+        owner=person["rep"],
+        product="Radium detector",
+        amount=1200,
+        network="linkedin",
+        notes="Delivery to the lab",
+    )
     dsar = verified(
-        type="access", email=EMAIL.upper(), email_index=crypto.blind_index("email", EMAIL)
+        type="access",
+        email=EMAIL.upper(),
+        email_index=crypto.blind_index("email", EMAIL),
+        language="en",
     )
     dsar = execute(api_as, dpo, dsar)
     assert dsar.status == "completed"
@@ -159,6 +172,24 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
     assert record["lawful_basis"] == "legitimate_interest"
     assert document["purposes"] and document["recipients"] and document["retention"]
     assert document["lawful_bases"] == ["legitimate_interest"]
+    # Deals are part of what we hold about her (RULES 22).
+    [sale] = record["deals"]
+    assert (sale["id"], sale["product"], sale["amount"], sale["notes"]) == (
+        deal.pk,
+        "Radium detector",
+        "1200.00",
+        "Delivery to the lab",
+    )
+    # Who in the company holds her data.
+    holders = {h["employee"]: h["reasons"] for h in document["people_with_access"]}
+    assert holders[person["colleague"].pk] == ["shared"]
+    # In plain words, in her language: where it came from, what we did, her rights.
+    summary = document["summary"]
+    assert "Record 1: Marie Curie" in summary
+    assert "imported from the LinkedIn connections of one of our employees" in summary
+    assert "Why we use it: Legitimate interest." in summary
+    assert "1 consent record(s), 1 message(s) from our staff, 1 sale(s)." in summary
+    assert "CNIL" in summary
     # The other imported connection is not in Marie's export.
     assert "Pierre" not in json.dumps(document)
 
@@ -166,10 +197,18 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
     assert archive.status_code == 200
     assert archive["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
-        assert {"export.json", "records.csv", "history.csv", "consents.csv", "outreach.csv"} <= set(
-            zipped.namelist()
-        )
+        assert {
+            "README.txt",
+            "export.json",
+            "records.csv",
+            "history.csv",
+            "consents.csv",
+            "outreach.csv",
+            "deals.csv",
+        } <= set(zipped.namelist())
         assert PROOF in zipped.read("consents.csv").decode()
+        assert "Radium detector" in zipped.read("deals.csv").decode()
+        assert zipped.read("README.txt").decode() == summary
 
     # Stored sealed, outside the web root; every download audited.
     from django.conf import settings
@@ -452,3 +491,62 @@ def test_matches_name_every_holder_in_a_few_queries(
     page = client.get(reverse("dsar-detail", args=[dsar.pk])).content.decode()
     assert person["rep"].username in page
     assert "LinkedIn · rep-on-linkedin" in page
+
+
+def test_a_verified_email_with_another_persons_phone_exports_only_what_the_dpo_confirmed(
+    celery_worker, api_as, dpo, person, django_capture_on_commit_callbacks
+):
+    """Issue 15 (2): an attacker proves their own e-mail and types Marie's phone. Her record
+    is not exported without the DPO's confirmation, and not at all once left out."""
+    from django.core import mail
+    from django.test import Client
+
+    from dsar.services import verification_token
+
+    attacker_email = "mallory@example.net"
+    mallory = prospect_services.prospect_create(
+        actor=person["rep"].user,
+        owner=person["rep"],
+        data={"full_name": "Mallory Stone", "email": attacker_email, "company": "Stone & Co"},
+    )
+    visitor = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(
+            "/api/dsar/public/",
+            {
+                "type": "access",
+                "full_name": "Mallory Stone",
+                "email": attacker_email,
+                "phone": PHONE,
+            },
+            content_type="application/json",
+        )
+    assert response.status_code == 202
+    dsar = DataSubjectRequest.objects.get()
+    assert mail.outbox[-1].to == [attacker_email]
+    visitor.post(f"/privacy/request/verify/{verification_token(dsar)}/")
+    dsar.refresh_from_db()
+    assert (dsar.status, dsar.verified_identifiers) == ("in_progress", ["email"])
+
+    client = api_as(dpo)
+    matches = {m["prospect"]: m for m in client.get(f"/api/dsar/{dsar.pk}/matches/").json()}
+    assert matches[str(person["prospect"].pk)]["reasons"] == ["unverified"]
+    assert matches[str(mallory.pk)]["reasons"] == []
+    refused = client.post(f"/api/dsar/{dsar.pk}/execute/")
+    assert (refused.status_code, refused.json()["code"]) == (409, "matches_unconfirmed")
+    assert client.get(f"/api/dsar/{dsar.pk}/export/").json()["code"] == "export_not_ready"
+
+    client.post(
+        f"/api/dsar/{dsar.pk}/matches/confirm/", {"prospect_ids": [str(mallory.pk)]}, format="json"
+    )
+    dsar = execute(api_as, dpo, dsar)
+    assert dsar.status == "completed"
+    document = client.get(f"/api/dsar/{dsar.pk}/export/").json()
+    assert [r["id"] for r in document["records"]] == [str(mallory.pk)]
+    assert document["identifiers"] == {"email": attacker_email, "phone": None, "profile_url": None}
+    archive = client.get(f"/api/dsar/{dsar.pk}/export/?format=zip")
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        everything = " ".join(zipped.read(name).decode() for name in zipped.namelist())
+    for text in (json.dumps(document, ensure_ascii=False), everything):
+        for value in _values_about_the_person():
+            assert value not in text, value
