@@ -27,6 +27,7 @@ from dsar.models import (
 )
 from people.models import Role
 from people.permissions import role_required
+from prospects.models import Language
 from socialcrm.lib import identifiers
 from socialcrm.lib.api import Pagination
 from socialcrm.lib.dates import in_past
@@ -141,7 +142,7 @@ class DsarInputSerializer(_IdentifiersMixin):
     received_via = serializers.ChoiceField(choices=ReceivedVia.choices)
     received_at = serializers.DateTimeField(required=False, validators=[in_past])
     # The language we write to the person in; French unless they wrote in English.
-    language = serializers.ChoiceField(choices=services.LANGUAGES, required=False, default="fr")
+    language = serializers.ChoiceField(choices=Language.choices, required=False, default="fr")
     corrections = serializers.DictField(
         child=serializers.CharField(max_length=500, allow_blank=True), required=False
     )

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dsar.api import PUBLIC_LIMITS
 from dsar.models import ReceivedVia, RequestType
+from prospects.models import Language
 from socialcrm.lib.dates import in_past
 
 
@@ -56,7 +57,7 @@ class DsarForm(_IdentifiersForm):
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     language = forms.ChoiceField(
         label=_("Language of our answers"),
-        choices=[("fr", "Français"), ("en", "English")],
+        choices=Language.choices,
         initial="fr",
         required=False,
     )
