@@ -27,8 +27,10 @@ from dsar.models import (
 )
 from people.models import Role
 from people.permissions import role_required
+from prospects.models import Language
 from socialcrm.lib import identifiers
-from socialcrm.lib.api import Pagination, not_before_1970
+from socialcrm.lib.api import Pagination
+from socialcrm.lib.dates import in_past
 
 # The public form's size limits; anything longer is refused naming the field.
 PUBLIC_LIMITS = {"full_name": 200, "email": 254, "phone": 64, "profile_url": 500, "message": 5000}
@@ -57,14 +59,20 @@ class DsarSerializer(serializers.ModelSerializer):
             "extended_at",
             "extension_months",
             "extension_reason",
+            "extension_notified_at",
             "verified",
             "verification_method",
             "verified_at",
+            "verified_identifiers",
+            "matches_confirmed_at",
+            "prospect_ids",
+            "language",
             "execution",
             "executed_at",
             "completed_at",
             "rejected_at",
             "rejection_reason",
+            "completion_notified_at",
             "complaint_information",
             "forwarded_by",
             "outcome",
@@ -132,7 +140,9 @@ class DsarInputSerializer(_IdentifiersMixin):
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     received_via = serializers.ChoiceField(choices=ReceivedVia.choices)
-    received_at = serializers.DateTimeField(required=False, validators=[not_before_1970])
+    received_at = serializers.DateTimeField(required=False, validators=[in_past])
+    # The language we write to the person in; French unless they wrote in English.
+    language = serializers.ChoiceField(choices=Language.choices, required=False, default="fr")
     corrections = serializers.DictField(
         child=serializers.CharField(max_length=500, allow_blank=True), required=False
     )
@@ -146,8 +156,40 @@ class ExtendSerializer(ReasonSerializer):
     months = serializers.IntegerField(min_value=1, max_value=2, required=False, default=2)
 
 
+IDENTIFIER_CHOICES = ("email", "phone", "profile_url")
+
+
 class VerifySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    identifiers = serializers.ListField(
+        child=serializers.ChoiceField(choices=IDENTIFIER_CHOICES),
+        required=False,
+        max_length=3,
+        help_text="The identifier types checked. Default: every identifier of a request the "
+        "DPO recorded; none of a public request (its e-mail is proven by the link).",
+    )
+
+
+class VerifyIdentifiersSerializer(serializers.Serializer):
+    identifiers = serializers.ListField(
+        child=serializers.ChoiceField(choices=IDENTIFIER_CHOICES), min_length=1, max_length=3
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ConfirmMatchesSerializer(serializers.Serializer):
+    prospect_ids = serializers.ListField(child=serializers.UUIDField(), max_length=1000)
+
+
+class MatchSerializer(serializers.Serializer):
+    prospect = serializers.UUIDField(source="prospect.pk")
+    matched_on = serializers.ListField(child=serializers.CharField())
+    verified = serializers.BooleanField()
+    shared = serializers.BooleanField()
+    needs_confirmation = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    confirmed = serializers.BooleanField(allow_null=True)
+    acted_on = serializers.BooleanField()
 
 
 class ExecuteSerializer(serializers.Serializer):
@@ -161,7 +203,8 @@ class PublicAcceptedSerializer(serializers.Serializer):
 
 
 CONFLICT = OpenApiResponse(
-    description="The request's state does not allow this: `code` is `not_verified` or `closed`."
+    description="The request's state does not allow this: `code` is `not_verified`, `closed`, "
+    "`executing` or `matches_unconfirmed` (confirm the matches first)."
 )
 BAD_EXTENSION = OpenApiResponse(
     description="No reason, a second extension, or the first deadline has passed."
@@ -293,6 +336,55 @@ class DsarVerify(_DpoAction):
         except services.DsarRefused as exc:
             return _refused(exc)
         return Response(DsarSerializer(dsar).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DsarVerifyIdentifiers(_DpoAction):
+    """The DPO verified a public request's other identifiers (a phone, a profile URL)."""
+
+    @extend_schema(
+        request=VerifyIdentifiersSerializer, responses={202: DsarSerializer, 409: CONFLICT}
+    )
+    def post(self, request, pk):
+        dsar = self.dsar(request, pk)
+        data = VerifyIdentifiersSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            dsar = services.dsar_verify_identifiers(
+                actor=request.user, dsar=dsar, **data.validated_data
+            )
+        except services.DsarRefused as exc:
+            return _refused(exc)
+        return Response(DsarSerializer(dsar).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DsarMatches(_DpoAction):
+    """RULES 22: each record holding one of the request's identifiers, and why it needs
+    the DPO's confirmation (matched on no verified identifier, or on a shared one)."""
+
+    @extend_schema(responses={200: MatchSerializer(many=True)})
+    def get(self, request, pk):
+        dsar = self.dsar(request, pk)
+        return Response(MatchSerializer(selectors.dsar_match_review(dsar), many=True).data)
+
+
+class DsarConfirmMatches(_DpoAction):
+    """The DPO names the matched records that are the person's; the others are left out."""
+
+    @extend_schema(
+        request=ConfirmMatchesSerializer,
+        responses={200: MatchSerializer(many=True), 409: CONFLICT},
+    )
+    def post(self, request, pk):
+        dsar = self.dsar(request, pk)
+        data = ConfirmMatchesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            dsar = services.dsar_confirm_matches(
+                actor=request.user, dsar=dsar, prospect_ids=data.validated_data["prospect_ids"]
+            )
+        except services.DsarRefused as exc:
+            return _refused(exc)
+        return Response(MatchSerializer(selectors.dsar_match_review(dsar), many=True).data)
 
 
 class DsarExecute(_DpoAction):

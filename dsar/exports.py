@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit import events
 from dsar import rules
@@ -42,10 +43,20 @@ def _iso(value):
 
 
 def export_document(dsar: DataSubjectRequest) -> dict:
-    """Everything the CRM holds about the person, with where it came from (art. 15(1)(g))."""
-    from dsar.selectors import dsar_matches
+    """Everything the CRM holds about the person, with where it came from (art. 15(1)(g)).
 
-    matches = dsar_matches(dsar)
+    Only the records the request acts on (RULES 22: confirmed by the DPO, or reached
+    through a verified identifier), from every table holding them: the record and its
+    history, consents, outreach, deals, re-permission requests, suppression entries,
+    evidence kept from earlier deleted records, and who in the company holds the data;
+    with a plain-language summary in the person's language.
+    """
+    from dsar.selectors import dsar_matches, person_indexes, verified_indexes_of
+
+    matches = dsar_matches(dsar, prospect_ids=dsar.prospect_ids)
+    ids = [p.pk for p in matches.prospects]
+    deals_by_prospect, repermissions_by_prospect = _deals_and_repermissions(ids)
+    evidence = _evidence_of_deleted_records(person_indexes(dsar, matches.prospects))
     consents_by_prospect, outreach_by_prospect = {}, {}
     for event in matches.consent_events:
         consents_by_prospect.setdefault(event.prospect_id, []).append(event)
@@ -70,6 +81,8 @@ def export_document(dsar: DataSubjectRequest) -> dict:
                 consents=consents_by_prospect.get(prospect.pk, []),
                 outreach=outreach_by_prospect.get(prospect.pk, []),
                 jobs=jobs_by_owner.get(prospect.owner_id, []),
+                deals=deals_by_prospect.get(prospect.pk, []),
+                repermissions=repermissions_by_prospect.get(prospect.pk, []),
             )
             for prospect in matches.prospects
         ]
@@ -86,8 +99,9 @@ def export_document(dsar: DataSubjectRequest) -> dict:
             }
             for opposition in matches.oppositions
         ]
-        return {
-            "format": "socialcrm-dsar-export/1",
+        verified = verified_indexes_of(dsar)
+        document = {
+            "format": "socialcrm-dsar-export/2",
             "generated_at": _iso(timezone.now()),
             "controller": {
                 "name": settings.COMPANY_NAME,
@@ -99,13 +113,22 @@ def export_document(dsar: DataSubjectRequest) -> dict:
                 "received_at": _iso(dsar.received_at),
                 "due_at": _iso(dsar.due_at),
             },
+            # The identifiers searched for: those proven or verified (RULES 22).
             "identifiers": {
-                "email": dsar.email,
-                "phone": dsar.phone,
-                "profile_url": dsar.profile_url,
+                field: getattr(dsar, field) if field in verified else None
+                for field in ("email", "phone", "profile_url")
             },
             "records": records,
             "oppositions": oppositions,
+            "evidence_of_deleted_records": evidence,
+            "people_with_access": [
+                {
+                    "employee": _who(holder["employee"]),
+                    "employee_username": _username(holder["employee"]),
+                    "reasons": holder["reasons"],
+                }
+                for holder in matches.holders
+            ],
             "purposes": [str(purpose) for purpose in rules.PURPOSES],
             "lawful_bases": sorted({r["lawful_basis"] for r in records if r["lawful_basis"]}),
             "retention": str(rules.RETENTION_STATEMENT)
@@ -116,6 +139,171 @@ def export_document(dsar: DataSubjectRequest) -> dict:
             "recipients": [str(recipient) for recipient in rules.RECIPIENTS],
             "rights": str(rules.RIGHTS_STATEMENT),
         }
+        document["summary"] = plain_summary(document)
+        return document
+
+
+def _deals_and_repermissions(ids) -> tuple[dict, dict]:
+    from django.apps import apps
+
+    deals, repermissions = {}, {}
+    if apps.is_installed("deals") and ids:
+        for deal in apps.get_model("deals", "Deal").objects.filter(prospect_id__in=ids):
+            deals.setdefault(deal.prospect_id, []).append(deal)
+    if apps.is_installed("retention") and ids:
+        model = apps.get_model("retention", "RepermissionRequest")
+        for entry in model.objects.filter(prospect_id__in=ids).order_by("requested_at"):
+            repermissions.setdefault(entry.prospect_id, []).append(entry)
+    return deals, repermissions
+
+
+def _evidence_of_deleted_records(pairs) -> list[dict]:
+    """What an earlier deletion (an offboarding's purge) kept about the person: keyed hashes
+    matched on their identifiers, with the channel, the action and the date (RULES 19)."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    if not apps.is_installed("offboarding") or not pairs:
+        return []
+    condition = Q(pk__in=[])
+    for field, index in pairs:
+        condition |= Q(**{f"{field}_index": index})
+    model = apps.get_model("offboarding", "PurgedEvidence")
+    return [
+        {
+            "kind": entry.kind,
+            "channel": entry.channel,
+            "action": entry.action,
+            "evidence": entry.evidence,
+            "occurred_at": _iso(entry.occurred_at),
+        }
+        for entry in model.objects.filter(condition).order_by("occurred_at")
+    ]
+
+
+def _date(value) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return date_format(value, "DATE_FORMAT")
+
+
+SOURCES = {
+    "linkedin_import": gettext_lazy(
+        "imported from the LinkedIn connections of one of our employees"
+    ),
+}
+ENTERED = gettext_lazy("entered by one of our employees")
+
+
+def plain_summary(document: dict) -> str:
+    """The export in plain words, in the active language (the person's): what we hold,
+    where it came from, what we did with it, how long we keep it, your rights."""
+    company = document["controller"]["name"]
+    lines = [
+        _("What %(company)s holds about you") % {"company": company},
+        "",
+        _(
+            "This file answers your request of %(date)s. It lists every piece of personal "
+            "data we hold about you, where it came from and what we did with it."
+        )
+        % {"date": _date(_parse(document["request"]["received_at"]))},
+        "",
+    ]
+    records = document["records"]
+    if not records:
+        lines.append(_("We hold no record about you."))
+    for number, record in enumerate(records, start=1):
+        values = record["values"]
+        origin = record["origin"]
+        lines.append(
+            _("Record %(number)s: %(name)s")
+            % {"number": number, "name": values["full_name"] or "—"}
+        )
+        held = ", ".join(
+            f"{label}: {values[field]}"
+            for field, label in (
+                ("company", _("company")),
+                ("job_title", _("job title")),
+                ("email", _("e-mail")),
+                ("phone", _("phone")),
+                ("profile_url", _("profile URL")),
+            )
+            if values.get(field)
+        )
+        if held:
+            lines.append("  " + _("What we hold: %(values)s.") % {"values": held})
+        source = SOURCES.get(record["source"], ENTERED)
+        network = _network_label(origin["network"])
+        lines.append(
+            "  "
+            + _("Where it came from: %(source)s (%(network)s), on %(date)s.")
+            % {"source": source, "network": network, "date": _date(_parse(record["collected_at"]))}
+        )
+        lines.append(
+            "  "
+            + _("Why we use it: %(basis)s. We keep it until %(date)s unless you contact us.")
+            % {
+                "basis": _basis_label(record["lawful_basis"]),
+                "date": _date(_parse_day(record["retention_until"])),
+            }
+        )
+        lines.append(
+            "  "
+            + _(
+                "%(consents)s consent record(s), %(messages)s message(s) from our staff, "
+                "%(deals)s sale(s)."
+            )
+            % {
+                "consents": len(record["consents"]),
+                "messages": len(record["outreach"]),
+                "deals": len(record["deals"]),
+            }
+        )
+        lines.append("")
+    if document["oppositions"]:
+        lines.extend(o["statement"] for o in document["oppositions"])
+        lines.append("")
+    lines.extend(
+        [
+            _("Who sees it: %(recipients)s.") % {"recipients": "; ".join(document["recipients"])},
+            _("How long: %(retention)s") % {"retention": document["retention"]},
+            document["rights"],
+            "",
+            _(
+                "The other files give the details: records.csv (your records), history.csv "
+                "(when each value was recorded and by whom), consents.csv, outreach.csv "
+                "(messages), deals.csv (sales), oppositions.csv, and export.json (everything, "
+                "for a computer)."
+            ),
+        ]
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _network_label(code: str) -> str:
+    from people.models import Network
+
+    return str(Network(code).label) if code in Network.values else _("no network")
+
+
+def _basis_label(code: str) -> str:
+    from prospects.models import LawfulBasis
+
+    return str(LawfulBasis(code).label) if code in LawfulBasis.values else "—"
+
+
+def _parse(value):
+    import datetime
+
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _parse_day(value):
+    import datetime
+
+    return datetime.date.fromisoformat(value[:10]) if value else None
 
 
 def _who(employee):
@@ -127,7 +315,7 @@ def _username(employee):
     return employee.username if employee is not None else None
 
 
-def _record(prospect, *, history, consents, outreach, jobs) -> dict:
+def _record(prospect, *, history, consents, outreach, jobs, deals, repermissions) -> dict:
     account = prospect.social_account
     imported_by = [
         {"import": str(job.pk), "kind": job.kind, "created_at": _iso(job.created_at)}
@@ -194,6 +382,29 @@ def _record(prospect, *, history, consents, outreach, jobs) -> dict:
                 else None,
             }
             for attempt in outreach
+        ],
+        "deals": [
+            {
+                "id": deal.pk,
+                "product": deal.product,
+                "status": deal.status,
+                "amount": str(deal.amount),
+                "currency": deal.currency,
+                "network": deal.network,
+                "channel": deal.channel,
+                "concluded_on": _iso(deal.concluded_on),
+                "notes": deal.notes,
+                "employee": _who(deal.owner),
+                "created_at": _iso(deal.created_at),
+            }
+            for deal in deals
+        ],
+        "repermission_requests": [
+            {
+                "requested_at": _iso(entry.requested_at),
+                "retention_until": _iso(entry.retention_until),
+            }
+            for entry in repermissions
         ],
     }
 
@@ -286,6 +497,39 @@ def _zip_of(document: dict) -> bytes:
                 for o in r["outreach"]
             ],
         ),
+        "deals.csv": (
+            [
+                "record",
+                "product",
+                "status",
+                "amount",
+                "currency",
+                "network",
+                "channel",
+                "concluded_on",
+                "notes",
+            ],
+            [
+                [
+                    r["id"],
+                    *(
+                        d[k]
+                        for k in (
+                            "product",
+                            "status",
+                            "amount",
+                            "currency",
+                            "network",
+                            "channel",
+                            "concluded_on",
+                            "notes",
+                        )
+                    ),
+                ]
+                for r in document["records"]
+                for d in r["deals"]
+            ],
+        ),
         "oppositions.csv": (
             ["identifier_type", "scope", "registered_at", "statement"],
             [
@@ -296,6 +540,8 @@ def _zip_of(document: dict) -> bytes:
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        # First, and plain text: what a person opening the archive reads.
+        archive.writestr("README.txt", document["summary"])
         archive.writestr("export.json", json.dumps(document, ensure_ascii=False, indent=2))
         for name, (header, rows) in tables.items():
             text = io.StringIO()

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dsar.api import PUBLIC_LIMITS
 from dsar.models import ReceivedVia, RequestType
+from prospects.models import Language
+from socialcrm.lib.dates import in_past
 
 
 class _IdentifiersForm(forms.Form):
@@ -48,10 +50,17 @@ class DsarForm(_IdentifiersForm):
     received_at = forms.DateTimeField(
         label=_("Received at"),
         required=False,
+        validators=[in_past],
         help_text=_("Leave empty for now. The deadline counts from this date."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language of our answers"),
+        choices=Language.choices,
+        initial="fr",
+        required=False,
+    )
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
     profile_url = forms.CharField(label=_("Profile URL"), max_length=500, required=False)
@@ -77,6 +86,46 @@ class NoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class VerifyIdentifiersForm(forms.Form):
+    """The DPO verified some of the request's identifiers (RULES 22)."""
+
+    # On the same page as the identity form, whose note must keep its id.
+    prefix = "identifiers"
+
+    identifiers = forms.MultipleChoiceField(
+        label=_("Identifiers you verified"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("How"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    LABELS = {"email": _("E-mail"), "phone": _("Phone"), "profile_url": _("Profile URL")}
+
+    def __init__(self, *args, unverified: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identifiers"].choices = [(key, self.LABELS[key]) for key in unverified]
+
+
+class ConfirmMatchesForm(forms.Form):
+    """The DPO ticks the matched records that are the person's (RULES 22)."""
+
+    prospect_ids = forms.MultipleChoiceField(
+        label=_("Records that are this person's"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, matches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prospect_ids"].choices = [(str(m.prospect.pk), "") for m in matches]
+        if not self.is_bound:
+            self.initial["prospect_ids"] = [str(m.prospect.pk) for m in matches if m.acted_on]
 
 
 class ExtendForm(forms.Form):

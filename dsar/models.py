@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.dates import in_past
 from socialcrm.lib.fields import EncryptedTextField
 
 
@@ -74,14 +75,18 @@ class DataSubjectRequest(models.Model):
     message = EncryptedTextField(_("message"), blank=True, default="")
     # Rectification: the corrected values, as a JSON object (encrypted: they are personal data).
     corrections = EncryptedTextField(_("corrections"), blank=True, default="")
-    language = models.CharField(max_length=8, default="en")
+    # The language we write to the person in (French unless they wrote in English).
+    language = models.CharField(max_length=8, default="fr")
 
     received_via = models.CharField(_("received via"), max_length=16, choices=ReceivedVia.choices)
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(_("received at"), validators=[in_past])
     due_at = models.DateTimeField(_("due at"))
     extended_at = models.DateTimeField(null=True, blank=True)
     extension_months = models.PositiveSmallIntegerField(default=0)
     extension_reason = models.TextField(_("extension reason"), blank=True)
+    # When the person was e-mailed the extension and its reason (art. 12(3)); null: no
+    # e-mail address, the DPO tells them by other means.
+    extension_notified_at = models.DateTimeField(null=True, blank=True)
 
     verification_method = models.CharField(
         max_length=16, choices=VerificationMethod.choices, blank=True
@@ -92,6 +97,20 @@ class DataSubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verification_note = models.TextField(_("verification note"), blank=True)
+    # RULES 22: the identifier types the requester proved (the e-mail whose link they
+    # opened) or the DPO verified. Only these, and the records the DPO confirmed, are acted on.
+    verified_identifiers = models.JSONField(default=list, blank=True)
+    # The DPO's review of the matches: every record shown (ids) and those confirmed as the
+    # person's. A match on an unverified or shared identifier is acted on only if confirmed.
+    reviewed_prospects = models.JSONField(default=list, blank=True)
+    confirmed_prospects = models.JSONField(default=list, blank=True)
+    matches_confirmed_at = models.DateTimeField(null=True, blank=True)
+    matches_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The records the execution acts on, fixed when the DPO executes (ids only): a record
+    # created or changed afterwards is not swept in.
+    prospect_ids = models.JSONField(default=list, blank=True)
 
     # The employee who forwarded a request received on their personal account.
     forwarded_by = models.ForeignKey(
@@ -110,6 +129,7 @@ class DataSubjectRequest(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    completion_notified_at = models.DateTimeField(null=True, blank=True)
     # The accountability record: what was done, in counts and ids, never personal values.
     outcome = models.JSONField(default=dict, blank=True)
 

@@ -1,4 +1,4 @@
-"""Pure rules of data-subject requests: deadlines (no database access)."""
+"""Pure rules of data-subject requests: deadlines, which matches need the DPO (no database)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,12 +10,43 @@ MAX_EXTENSION_MONTHS = 2
 
 
 def due_at_for(received_at, *, extension_months: int = 0):
-    """The answer's deadline: same day of the next calendar month (clamped to its last day).
+    """RULES 20: the same day of the next calendar month (clamped to its last day), on the
+    Paris wall clock.
 
-    An extension counts from receipt too (one month + the extension), so 31 January
-    extended by two months is 30 April, not 28 April.
+    An extension runs from that first deadline: 31 January → 28 February → 28 April
+    (two months), not 30 April.
     """
-    return add_months(received_at, ANSWER_MONTHS + extension_months)
+    first = add_months(received_at, ANSWER_MONTHS)
+    return add_months(first, extension_months) if extension_months else first
+
+
+# --- RULES 22: which matched records the DPO must confirm ------------------------------------
+
+UNVERIFIED = "unverified"
+SHARED = "shared"
+
+
+def same_name(tokens_a: str, tokens_b: str) -> bool:
+    """Two records name the same person when their names have the same words (keyed hashes,
+    accents and case folded, any order). A record without a name names no one we can tell."""
+    a, b = set(tokens_a.split()), set(tokens_b.split())
+    return bool(a) and a == b
+
+
+def shared_identifiers(holders: dict[str, list[str]]) -> set[str]:
+    """``{identifier key: [name tokens of each record holding it]}`` → the keys held on
+    records with different names (a switchboard number, a shared address)."""
+    shared = set()
+    for key, names in holders.items():
+        first = names[0]
+        if any(not same_name(first, other) for other in names[1:]):
+            shared.add(key)
+    return shared
+
+
+def confirmation_reasons(*, verified: bool, shared: bool) -> list[str]:
+    """Why a match waits for the DPO: matched on no verified identifier, or on a shared one."""
+    return [reason for reason, applies in ((UNVERIFIED, not verified), (SHARED, shared)) if applies]
 
 
 # The e-mailed verification link stays valid this long.

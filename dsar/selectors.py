@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from consent.models import ConsentEvent, Opposition, OutreachAttempt
+from dsar import rules
 from dsar.models import OPEN_STATUSES, DataSubjectRequest, ReceivedVia
 from imports.models import ImportJob
 from people.models import Employee, Role
@@ -71,10 +72,20 @@ def dsar_list(*, user, status: str | None = None) -> QuerySet[DataSubjectRequest
 
 
 def identifier_indexes_of(dsar: DataSubjectRequest) -> dict[str, str]:
+    """Every identifier the request names, verified or not (for the DPO's review)."""
     return {
         field: getattr(dsar, f"{field}_index")
         for field in IDENTIFIER_FIELDS
         if getattr(dsar, f"{field}_index")
+    }
+
+
+def verified_indexes_of(dsar: DataSubjectRequest) -> dict[str, str]:
+    """The identifiers the requester proved or the DPO verified (RULES 22)."""
+    return {
+        field: index
+        for field, index in identifier_indexes_of(dsar).items()
+        if field in (dsar.verified_identifiers or [])
     }
 
 
@@ -85,25 +96,127 @@ def _index_condition(indexes: dict[str, str]) -> Q:
     return condition
 
 
+def _pairs_condition(pairs, *, type_field: str, index_field: str) -> Q:
+    condition = Q(pk__in=[])
+    for field, index in pairs:
+        condition |= Q(**{type_field: field, index_field: index})
+    return condition
+
+
 def matching_prospects(dsar: DataSubjectRequest) -> QuerySet[Prospect]:
-    """Prospects holding any of the request's identifiers (blind-index lookups, indexed)."""
+    """Prospects holding any of the request's identifiers, verified or not (candidates the
+    DPO reviews; blind-index lookups, indexed)."""
     indexes = identifier_indexes_of(dsar)
     if not indexes:
         return Prospect.objects.none()
     return Prospect.objects.filter(_index_condition(indexes))
 
 
-def matching_oppositions(dsar: DataSubjectRequest) -> QuerySet[Opposition]:
-    condition = Q(pk__in=[])
-    for field, index in identifier_indexes_of(dsar).items():
-        condition |= Q(identifier_type=field, identifier_index=index)
-    return Opposition.objects.filter(condition)
+@dataclass(frozen=True)
+class Match:
+    """A record holding one of the request's identifiers, and whether the DPO must confirm it."""
+
+    prospect: Prospect
+    matched_on: tuple[str, ...]
+    verified: bool
+    shared: bool
+    # The DPO's decision: True confirmed, False left out, None not reviewed yet.
+    confirmed: bool | None
+
+    @property
+    def reasons(self) -> list[str]:
+        return rules.confirmation_reasons(verified=self.verified, shared=self.shared)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def acted_on(self) -> bool:
+        """Confirmed by the DPO, or (not reviewed) reached through a verified, unshared identifier."""
+        if self.confirmed is not None:
+            return self.confirmed
+        return not self.needs_confirmation
 
 
-def related_requests(dsar: DataSubjectRequest) -> QuerySet[DataSubjectRequest]:
-    """Every request (this one included) naming one of the same identifiers."""
+def dsar_match_review(dsar: DataSubjectRequest) -> list[Match]:
+    """RULES 22 in one query: each candidate record, what matched, verified, shared.
+
+    ``shared``: an identifier it matched on is also held on a record with another name
+    (compared on the names' keyed word hashes, never decrypted).
+    """
     indexes = identifier_indexes_of(dsar)
-    return DataSubjectRequest.objects.filter(_index_condition(indexes) | Q(pk=dsar.pk))
+    if not indexes:
+        return []
+    prospects = list(matching_prospects(dsar).order_by("created_at", "id"))
+    holders: dict[str, list[str]] = {}
+    for prospect in prospects:
+        for field, index in indexes.items():
+            if getattr(prospect, f"{field}_index") == index:
+                holders.setdefault(field, []).append(prospect.name_tokens)
+    shared = rules.shared_identifiers(holders)
+    verified = set(dsar.verified_identifiers or [])
+    reviewed = set(dsar.reviewed_prospects or [])
+    confirmed = set(dsar.confirmed_prospects or [])
+    matches = []
+    for prospect in prospects:
+        matched_on = tuple(
+            field
+            for field, index in indexes.items()
+            if getattr(prospect, f"{field}_index") == index
+        )
+        key = str(prospect.pk)
+        matches.append(
+            Match(
+                prospect=prospect,
+                matched_on=matched_on,
+                verified=any(field in verified for field in matched_on),
+                shared=any(field in shared for field in matched_on),
+                confirmed=(key in confirmed) if key in reviewed else None,
+            )
+        )
+    return matches
+
+
+def unconfirmed_matches(matches: list[Match]) -> list[Match]:
+    """Matches that need the DPO's confirmation and were not reviewed yet (execute → 409)."""
+    return [m for m in matches if m.needs_confirmation and m.confirmed is None]
+
+
+def acted_on_ids(matches: list[Match]) -> list:
+    return [m.prospect.pk for m in matches if m.acted_on]
+
+
+def person_indexes(dsar: DataSubjectRequest, prospects) -> list[tuple[str, str]]:
+    """Every identifier of the person: those verified on the request and every identifier
+    held on the records acted on (the profile URL included). Never an unverified one alone."""
+    pairs = dict.fromkeys(verified_indexes_of(dsar).items())
+    for prospect in prospects:
+        for field in IDENTIFIER_FIELDS:
+            index = getattr(prospect, f"{field}_index", None)
+            if index:
+                pairs[(field, index)] = None
+    return list(pairs)
+
+
+def oppositions_of(pairs) -> QuerySet[Opposition]:
+    return Opposition.objects.filter(
+        _pairs_condition(pairs, type_field="identifier_type", index_field="identifier_index")
+    )
+
+
+def matching_oppositions(dsar: DataSubjectRequest) -> QuerySet[Opposition]:
+    return oppositions_of(identifier_indexes_of(dsar).items())
+
+
+def related_requests(dsar: DataSubjectRequest, pairs=None) -> QuerySet[DataSubjectRequest]:
+    """Every request (this one included) naming one of these identifiers (by default the
+    request's verified ones)."""
+    pairs = verified_indexes_of(dsar).items() if pairs is None else pairs
+    condition = Q(pk=dsar.pk)
+    for field, index in pairs:
+        condition |= Q(**{f"{field}_index": index})
+    return DataSubjectRequest.objects.filter(condition)
 
 
 @dataclass
@@ -120,16 +233,19 @@ class Matches:
         return not (self.prospects or self.oppositions or self.outreach)
 
 
-def dsar_matches(dsar: DataSubjectRequest) -> Matches:
+def dsar_matches(dsar: DataSubjectRequest, *, prospect_ids=None) -> Matches:
     """Everything the CRM holds about the person, in a handful of indexed queries.
 
-    ``holders``: the employees and personal social accounts that hold or held the
-    data — owners and their accounts, colleagues it was shared with, whoever
-    contacted or recorded something about the person.
+    ``prospect_ids``: the records acted on (an execution); without it, every candidate
+    record (the DPO's page, before the review). ``holders``: the employees and personal
+    social accounts that hold or held the data — owners and their accounts, colleagues it
+    was shared with, whoever contacted or recorded something about the person.
     """
-    prospects = list(
-        matching_prospects(dsar).select_related("owner__user", "social_account").order_by("id")
-    )
+    if prospect_ids is None:
+        candidates = matching_prospects(dsar)
+    else:
+        candidates = Prospect.objects.filter(pk__in=list(prospect_ids))
+    prospects = list(candidates.select_related("owner__user", "social_account").order_by("id"))
     ids = [p.pk for p in prospects]
     consent_events = list(
         ConsentEvent.objects.filter(prospect_id__in=ids).select_related("captured_by__user")
@@ -139,7 +255,10 @@ def dsar_matches(dsar: DataSubjectRequest) -> Matches:
             "employee__user", "social_account"
         )
     )
-    oppositions = list(matching_oppositions(dsar).order_by("created_at"))
+    if prospect_ids is None:
+        oppositions = list(matching_oppositions(dsar).order_by("created_at"))
+    else:
+        oppositions = list(oppositions_of(person_indexes(dsar, prospects)).order_by("created_at"))
     import_jobs = list(_import_jobs_of(prospects))
     shares = list(
         ProspectUserObjectPermission.objects.filter(content_object_id__in=ids).select_related(

@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
 from prospects.models import Prospect
+from socialcrm.lib.dates import PARIS, in_past
 from webhooks.services import emit as emit_webhook
 
 VERIFY_SALT = "dsar.verify"
@@ -50,6 +52,8 @@ VERIFY_SALT = "dsar.verify"
 ATTESTATION_REASONS = {"owner", "outreach", "shared"}
 # Corrections a rectification may carry: the prospect's own values.
 CORRECTABLE_FIELDS = prospect_rules.VALUE_FIELDS
+IDENTIFIER_FIELDS = prospect_rules.IDENTIFIER_FIELDS
+LANGUAGES = ("fr", "en")
 
 
 class DsarRefused(Exception):
@@ -98,15 +102,16 @@ def dsar_create(
     message: str = "",
     received_at=None,
     corrections=None,
-    language: str = "en",
+    language: str = "fr",
     verify_url_builder=None,
 ) -> DataSubjectRequest:
     """Record a request; the deadline counts from receipt (RULES 20).
 
     ``public_form`` requests with an e-mail address get an e-mailed verification link
     (``verify_url_builder`` turns a token into an absolute URL); the others wait for
-    the DPO's decision. An objection is put on the suppression
-    list at once (RULES 21), before the identity is checked: it only stops us.
+    the DPO's decision. No identifier is verified yet (RULES 22), so nothing is acted on:
+    an objection goes on the suppression list the moment an identifier is proven (the
+    link opened) or verified by the DPO — see ``_object_at_once``.
     """
     identifiers = {
         key: (value or "").strip() or None
@@ -114,8 +119,10 @@ def dsar_create(
     }
     indexes = _indexes(identifiers)
     received_at = received_at or timezone.now()
-    if received_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"received_at": [_("the date of receipt cannot be in the future")]})
+    try:
+        in_past(received_at)
+    except ValidationError as exc:
+        raise ValidationError({"received_at": exc.messages}) from None
     dsar = DataSubjectRequest(
         type=type,
         received_via=received_via,
@@ -124,7 +131,7 @@ def dsar_create(
         full_name=(full_name or "").strip(),
         message=(message or "").strip(),
         corrections=json.dumps(_clean_corrections(corrections)) if corrections else "",
-        language=(language or "en")[:8],
+        language=language if language in LANGUAGES else "fr",
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         forwarded_by=employee_of(actor) if received_via == ReceivedVia.EMPLOYEE_ACCOUNT else None,
     )
@@ -133,8 +140,6 @@ def dsar_create(
         setattr(dsar, f"{field}_index", indexes.get(field))
     dsar.save()
     events.created(actor=actor or "public", obj=dsar, fields=["type", "received_via"])
-    if type == RequestType.OBJECTION:
-        _register_suppression(actor=actor or "public", dsar=dsar)
     if received_via == ReceivedVia.PUBLIC_FORM and dsar.email:
         # Without an e-mail address (phone or profile only) the DPO verifies by other means.
         _send_verification(dsar, verify_url_builder)
@@ -176,20 +181,137 @@ def dsar_verify_link(*, token: str) -> DataSubjectRequest:
     dsar = DataSubjectRequest.objects.select_for_update().filter(pk=pk).first()
     if dsar is None:
         raise ValidationError(_("this link is invalid or has expired"))
-    if dsar.verified_at is None and dsar.is_open:
-        _mark_verified(dsar, method=VerificationMethod.EMAIL_LINK, by=None, note="")
+    if dsar.is_open and (dsar.verified_at is None or "email" not in dsar.verified_identifiers):
+        # Opening the link proves the e-mail address, and that one only (RULES 22).
+        if dsar.verified_at is None:
+            _mark_verified(dsar, method=VerificationMethod.EMAIL_LINK, by=None, note="")
+        if dsar.email_index:
+            _add_verified(dsar, ["email"])
         events.record(actor="public", action="dsar.verified", obj=dsar, fields=["email_link"])
+        _object_at_once(actor="public", dsar=dsar)
     return dsar
 
 
 @transaction.atomic
-def dsar_verify(*, actor, dsar: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
-    """The DPO's decision that the requester is the person (with what was checked)."""
+def dsar_verify(
+    *, actor, dsar: DataSubjectRequest, note: str = "", identifiers=None
+) -> DataSubjectRequest:
+    """The DPO's decision that the requester is the person (with what was checked).
+
+    ``identifiers``: the identifier types the DPO checked. By default, for a request the
+    DPO recorded (post, e-mail, phone, an employee's account), every identifier recorded
+    on it; for a public request none: its identifiers other than the e-mail proven by the
+    link stay unverified until the DPO names them (RULES 22).
+    """
     dsar = _locked(dsar)
     _require_open(dsar)
+    if identifiers is None:
+        identifiers = (
+            [] if dsar.received_via == ReceivedVia.PUBLIC_FORM else _identifier_types(dsar)
+        )
+    identifiers = _clean_identifier_types(dsar, identifiers)
     if dsar.verified_at is None:
         _mark_verified(dsar, method=VerificationMethod.DPO_DECISION, by=actor, note=note)
         events.record(actor=actor, action="dsar.verified", obj=dsar, fields=["dpo_decision"])
+    _verify_identifiers(actor=actor, dsar=dsar, identifiers=identifiers)
+    return dsar
+
+
+@transaction.atomic
+def dsar_verify_identifiers(
+    *, actor, dsar: DataSubjectRequest, identifiers, note: str = ""
+) -> DataSubjectRequest:
+    """The DPO verified that these identifiers (a phone, a profile URL) are the requester's."""
+    dsar = _locked(dsar)
+    _require_open(dsar)
+    identifiers = _clean_identifier_types(dsar, identifiers)
+    if not identifiers:
+        raise ValidationError({"identifiers": [_("name the identifiers you verified")]})
+    if note.strip():
+        dsar.verification_note = "\n".join(
+            part for part in (dsar.verification_note, note.strip()) if part
+        )
+        dsar.save(update_fields=["verification_note", "updated_at"])
+    _verify_identifiers(actor=actor, dsar=dsar, identifiers=identifiers)
+    return dsar
+
+
+def _identifier_types(dsar) -> list[str]:
+    return [field for field in IDENTIFIER_FIELDS if getattr(dsar, f"{field}_index")]
+
+
+def _clean_identifier_types(dsar, identifiers) -> list[str]:
+    if not isinstance(identifiers, list | tuple) or not all(
+        isinstance(item, str) for item in identifiers
+    ):
+        raise ValidationError({"identifiers": [_("a list of: email, phone, profile_url")]})
+    held = _identifier_types(dsar)
+    unknown = sorted(set(identifiers) - set(held))
+    if unknown:
+        raise ValidationError(
+            {
+                "identifiers": [
+                    _("this request holds no such identifier: %(names)s")
+                    % {"names": ", ".join(unknown)}
+                ]
+            }
+        )
+    return [field for field in held if field in identifiers]
+
+
+def _add_verified(dsar, identifiers) -> list[str]:
+    added = [field for field in identifiers if field not in dsar.verified_identifiers]
+    if added:
+        dsar.verified_identifiers = [
+            field
+            for field in IDENTIFIER_FIELDS
+            if field in dsar.verified_identifiers or field in added
+        ]
+        dsar.save(update_fields=["verified_identifiers", "updated_at"])
+    return added
+
+
+def _verify_identifiers(*, actor, dsar, identifiers) -> None:
+    added = _add_verified(dsar, identifiers)
+    if added:
+        # The types only: the audit trail holds no personal value.
+        events.record(actor=actor, action="dsar.identifiers_verified", obj=dsar, fields=added)
+        _object_at_once(actor=actor, dsar=dsar)
+
+
+@transaction.atomic
+def dsar_confirm_matches(*, actor, dsar: DataSubjectRequest, prospect_ids) -> DataSubjectRequest:
+    """The DPO reviewed the matches: these records are the person's, the others are not.
+
+    Every id must be one of the current matches (else a ``prospect_ids`` error). The
+    review covers every match shown now; a record that matches later is reviewed again.
+    """
+    from dsar.selectors import dsar_match_review
+
+    dsar = _locked(dsar)
+    _require_open(dsar)
+    if dsar.execution in (Execution.QUEUED, Execution.RUNNING):
+        raise DsarRefused("executing", _("the request is being executed"))
+    matches = dsar_match_review(dsar)
+    by_id = {str(m.prospect.pk): m for m in matches}
+    wanted = [str(pk) for pk in prospect_ids]
+    unknown = [pk for pk in wanted if pk not in by_id]
+    if unknown:
+        raise ValidationError(
+            {"prospect_ids": [_("these records are not among the request's matches")]}
+        )
+    dsar.reviewed_prospects = sorted(by_id)
+    dsar.confirmed_prospects = sorted(set(wanted))
+    dsar.matches_confirmed_at = timezone.now()
+    dsar.matches_confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    dsar.save()
+    events.record(
+        actor=actor,
+        action="dsar.matches_confirmed",
+        obj=dsar,
+        fields=[f"confirmed:{len(dsar.confirmed_prospects)}", f"reviewed:{len(by_id)}"],
+    )
+    _object_at_once(actor=actor, dsar=dsar)
     return dsar
 
 
@@ -222,13 +344,49 @@ def dsar_extend(*, actor, dsar: DataSubjectRequest, reason: str, months: int = 2
             _("the first deadline has passed: it can no longer be extended"),
             code="deadline_passed",
         )
+    first_deadline = dsar.due_at
     dsar.extended_at = now
     dsar.extension_months = months
     dsar.extension_reason = reason
     dsar.due_at = rules.due_at_for(dsar.received_at, extension_months=months)
+    # Art. 12(3): the person is told of the extension and why, before the first deadline
+    # (this is before it, checked above; the e-mail leaves on commit).
+    if dsar.email:
+        dsar.extension_notified_at = now
+        _mail_person(
+            dsar,
+            "extended",
+            {"first_deadline": first_deadline, "due_at": dsar.due_at, "reason": reason},
+        )
     dsar.save()
     events.record(actor=actor, action="dsar.extended", obj=dsar, fields=["due_at"])
     return dsar
+
+
+def _mail_person(dsar, template: str, context: dict, *, address: str | None = None) -> None:
+    """E-mail the person in the request's language (French by default), on commit."""
+    address = address or dsar.email
+    if not address:
+        return
+    language = dsar.language if dsar.language in LANGUAGES else "fr"
+    context = {
+        **context,
+        "type": dsar.type,
+        "company": settings.COMPANY_NAME,
+        "contact": settings.DEFAULT_FROM_EMAIL,
+        "reference": str(dsar.pk)[:8],
+    }
+    with translation.override(language), timezone.override(PARIS):
+        from dsar.models import RequestType as Types
+
+        context["type_label"] = str(Types(dsar.type).label)
+        subject = " ".join(render_to_string(f"dsar/emails/{template}_subject.txt", context).split())
+        body = render_to_string(f"dsar/emails/{template}_body.txt", context).strip() + "\n"
+
+    def send():
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -262,6 +420,19 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
         raise DsarRefused("not_verified", _("the requester's identity has not been verified"))
     if dsar.execution in (Execution.QUEUED, Execution.RUNNING):
         return dsar
+    from dsar.selectors import acted_on_ids, dsar_match_review, unconfirmed_matches
+
+    matches = dsar_match_review(dsar)
+    if unconfirmed_matches(matches):
+        raise DsarRefused(
+            "matches_unconfirmed",
+            _(
+                "some records match on an unverified or shared identifier: confirm which "
+                "are the person's first"
+            ),
+        )
+    # Fixed now: the job acts on these records, whatever changes before it runs.
+    dsar.prospect_ids = [str(pk) for pk in acted_on_ids(matches)]
     if dsar.type == RequestType.RECTIFICATION:
         cleaned = _clean_corrections(corrections) or _stored_corrections(dsar)
         if not cleaned:
@@ -309,6 +480,8 @@ def dsar_run(*, dsar_id) -> None:
         return
     dsar = DataSubjectRequest.objects.get(pk=dsar_id)
     actor = _executor(dsar)
+    # Read before an erasure wipes it: the completion e-mail still goes to the person.
+    address = dsar.email
     if dsar.type in (RequestType.ACCESS, RequestType.PORTABILITY):
         from dsar.exports import export_build
 
@@ -317,12 +490,12 @@ def dsar_run(*, dsar_id) -> None:
         outcome = dsar_erase(actor=actor, dsar_id=dsar.pk)
     elif dsar.type == RequestType.OBJECTION:
         with transaction.atomic():
-            outcome = {"suppression": _register_suppression(actor=actor, dsar=dsar)}
+            outcome = {"suppression": _object_at_once(actor=actor, dsar=dsar, executing=True)}
     elif dsar.type == RequestType.RECTIFICATION:
         outcome = _rectify(actor=actor, dsar=dsar)
     else:
         outcome = _restrict(actor=actor, dsar=dsar)
-    _complete(dsar_id=dsar.pk, outcome=outcome)
+    _complete(dsar_id=dsar.pk, outcome=outcome, address=address)
 
 
 def dsar_fail(*, dsar_id, error: str) -> None:
@@ -339,31 +512,78 @@ def _executor(dsar):
 
 
 @transaction.atomic
-def _complete(*, dsar_id, outcome: dict) -> None:
+def _complete(*, dsar_id, outcome: dict, address: str | None = None) -> None:
     dsar = DataSubjectRequest.objects.select_for_update().get(pk=dsar_id)
     dsar.outcome = {**dsar.outcome, **outcome}
     dsar.execution = Execution.DONE
     dsar.status = Status.COMPLETED
     dsar.completed_at = dsar.completed_at or timezone.now()
+    if address and dsar.completion_notified_at is None:
+        # Once, even when a redelivered job completes twice.
+        dsar.completion_notified_at = timezone.now()
+        _mail_person(
+            dsar,
+            "completed",
+            {"completed_at": dsar.completed_at, "records": len(dsar.prospect_ids)},
+            address=address,
+        )
     dsar.save()
     events.record(actor="system", action="dsar.completed", obj=dsar, fields=[dsar.type])
     emit_webhook("dsar.completed", {"dsar_id": dsar.pk})
 
 
-def _identifier_indexes(dsar) -> dict[str, str]:
-    from dsar.selectors import identifier_indexes_of
+def _acted_on_prospects(dsar, *, executing: bool):
+    """The records a request acts on: fixed at execution, else those the review allows now."""
+    if executing:
+        return list(Prospect.objects.filter(pk__in=dsar.prospect_ids))
+    from dsar.selectors import dsar_match_review
 
-    return identifier_indexes_of(dsar)
+    return [m.prospect for m in dsar_match_review(dsar) if m.acted_on]
 
 
-def _register_suppression(*, actor, dsar) -> list[str]:
-    """A keyed-hash entry per identifier on the suppression list, all channels (idempotent).
+def _object_at_once(*, actor, dsar, executing: bool = False) -> list[str]:
+    """RULES 21 with RULES 22: an objection acts the moment something is proven, never on
+    an unverified identifier alone.
 
-    Written from the blind indexes, so it works after the plaintext was wiped.
+    Each verified identifier of the request, and every identifier held on the records
+    acted on (confirmed, or reached through a verified unshared identifier), goes through
+    ``opposition_register`` (all channels), which also covers the identifiers held on the
+    records matching each one (RULES 1). An identifier typed by someone unproven stops
+    nothing: one typed switchboard number would otherwise silence everyone holding it.
+    Idempotent; the identifier types registered.
     """
-    registered = []
+    if dsar.type != RequestType.OBJECTION or (not dsar.is_open and not executing):
+        return []
+    from consent.services import opposition_register
+
+    values: dict[tuple[str, str], None] = {}
+    for field in dsar.verified_identifiers or []:
+        if value := getattr(dsar, field):
+            values[(field, value)] = None
+    for prospect in _acted_on_prospects(dsar, executing=executing):
+        for field in IDENTIFIER_FIELDS:
+            if value := getattr(prospect, field):
+                values[(field, value)] = None
+    for field, value in values:
+        opposition_register(
+            actor=actor or "system",
+            identifier_type=field,
+            value=value,
+            scope=SCOPE_ALL,
+            source=OppositionSource.DSAR,
+        )
+    return sorted({field for field, _value in values})
+
+
+def _suppress(*, actor, pairs) -> list[str]:
+    """Erasure: a keyed-hash entry per identifier of the person, all channels (idempotent).
+
+    Written from the blind indexes, so it works after the plaintext was wiped; exactly
+    these identifiers, the records holding them being erased too.
+    """
+    registered = set()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    for field, index in _identifier_indexes(dsar).items():
+    for field, index in pairs:
         opposition, created = Opposition.objects.get_or_create(
             identifier_type=field,
             identifier_index=index,
@@ -382,18 +602,17 @@ def _register_suppression(*, actor, dsar) -> list[str]:
                 "opposition.created",
                 {"opposition_id": opposition.pk, "prospect_ids": sorted(str(pk) for pk in held)},
             )
-        registered.append(field)
-    return registered
+        registered.add(field)
+    return sorted(registered)
 
 
 def _rectify(*, actor, dsar) -> dict:
-    from dsar.selectors import matching_prospects
     from prospects.services import prospect_update
 
     corrections = _stored_corrections(dsar)
     rectified = []
     with transaction.atomic():
-        for prospect in matching_prospects(dsar).select_for_update():
+        for prospect in Prospect.objects.filter(pk__in=dsar.prospect_ids).select_for_update():
             # By the DPO (or the system): the corrected values are company data.
             prospect_update(actor=actor, prospect=prospect, data=corrections, rectification=True)
             events.record(
@@ -407,12 +626,11 @@ def _rectify(*, actor, dsar) -> dict:
 
 
 def _restrict(*, actor, dsar) -> dict:
-    from dsar.selectors import matching_prospects
     from prospects.services import prospect_restrict
 
     restricted = []
     with transaction.atomic():
-        for prospect in matching_prospects(dsar).select_for_update():
+        for prospect in Prospect.objects.filter(pk__in=dsar.prospect_ids).select_for_update():
             prospect_restrict(actor=actor or "system", prospect=prospect)
             restricted.append(str(prospect.pk))
     return {"restricted": restricted}
@@ -420,21 +638,36 @@ def _restrict(*, actor, dsar) -> dict:
 
 @transaction.atomic
 def dsar_erase(*, actor, dsar_id) -> dict:
-    """GDPR art. 17: remove the person's data from every table, keep the proof and a suppression.
+    """GDPR art. 17, RULES 22: remove the person's data from every table.
 
-    Idempotent: a second run finds nothing left to remove and changes nothing. What
+    The person: the records the DPO confirmed (fixed at execution) and the request's
+    verified identifiers. Idempotent: a second run finds nothing left to remove. What
     stays: this request's accountability record (type, dates, outcome counts, the
-    identifiers' blind indexes) and the keyed-hash suppression entries, so the
-    person cannot be stored again (409 ``opposition``). Outreach records stay as
-    evidence of what was done (RULES 19) without their content or the prospect.
+    identifiers' blind indexes) and a keyed-hash suppression entry for every identifier
+    the person had, profile URL included, so they cannot be stored again (409
+    ``opposition``). Their consent events and outreach log go too (RULES 19: only an
+    erasure removes that evidence).
     """
     from dsar.exports import export_delete_files
-    from dsar.selectors import dsar_matches, related_requests
+    from dsar.selectors import dsar_matches, person_indexes, related_requests, verified_indexes_of
 
     dsar = DataSubjectRequest.objects.select_for_update().get(pk=dsar_id)
-    matches = dsar_matches(dsar)
+    matches = dsar_matches(dsar, prospect_ids=dsar.prospect_ids)
     ids = [prospect.pk for prospect in matches.prospects]
-    suppression = _register_suppression(actor=actor or "system", dsar=dsar)
+    pairs = person_indexes(dsar, matches.prospects)
+    # Kept across runs: a second run no longer sees the records' identifiers.
+    pairs = list(dict.fromkeys([*map(tuple, dsar.outcome.get("suppressed_indexes", [])), *pairs]))
+    suppression = _suppress(actor=actor or "system", pairs=pairs)
+    # Copies found by identifier (other requests, other apps' evidence) are the person's when
+    # the identifier is verified or held by no one else: a switchboard number also held on a
+    # colleague's record is suppressed, but does not reach that colleague's data.
+    verified = set(verified_indexes_of(dsar).items())
+    own = [
+        (field, index)
+        for field, index in pairs
+        if (field, index) in verified
+        or not Prospect.objects.filter(**{f"{field}_index": index}).exclude(pk__in=ids).exists()
+    ]
 
     person = _person_label(dsar, matches.prospects)
     for holder in matches.holders:
@@ -449,16 +682,9 @@ def dsar_erase(*, actor, dsar_id) -> dict:
             defaults={"accounts": accounts, "person": person},
         )
 
-    wiped_outreach = 0
-    for attempt in OutreachAttempt.objects.filter(prospect_id__in=ids):
-        attempt.content = ""
-        attempt.final_content = ""
-        attempt.prospect = None
-        attempt.save(update_fields=["content", "final_content", "prospect"])
-        wiped_outreach += 1
-
-    # Before the prospects go: deals find theirs by the prospect's id.
-    elsewhere = _erase_in_other_apps(ids=ids, indexes=_identifier_indexes(dsar))
+    # Before the prospects go: deals and archived evidence find theirs by the prospect's id.
+    elsewhere = _erase_in_other_apps(ids=ids, indexes=own)
+    outreach, _detail = OutreachAttempt.objects.filter(prospect_id__in=ids).delete()
 
     with consent_erasure():
         consents, _detail = ConsentEvent.objects.filter(prospect_id__in=ids).delete()
@@ -468,7 +694,7 @@ def dsar_erase(*, actor, dsar_id) -> dict:
     if ids:
         emit_webhook("prospect.erased", {"dsar_id": dsar.pk, "prospect_ids": ids})
 
-    related = list(related_requests(dsar).select_for_update())
+    related = list(related_requests(dsar, own).select_for_update())
     exports = export_delete_files(requests=related)
     for request in related:
         request.full_name = ""
@@ -484,10 +710,10 @@ def dsar_erase(*, actor, dsar_id) -> dict:
     erased = {
         "prospects": previous.get("prospects", 0) + len(ids),
         "consent_events": previous.get("consent_events", 0) + consents,
-        "outreach_contents": previous.get("outreach_contents", 0) + wiped_outreach,
+        "outreach": previous.get("outreach", 0) + outreach,
         "exports": previous.get("exports", 0) + exports,
         "requests_wiped": len(related),
-        **elsewhere,
+        **{key: previous.get(key, 0) + value for key, value in elsewhere.items()},
     }
     events.record(
         actor=actor or "system",
@@ -498,11 +724,13 @@ def dsar_erase(*, actor, dsar_id) -> dict:
     return {
         "erased": erased,
         "suppression": suppression,
+        # Keyed hashes only: what a second run must still suppress.
+        "suppressed_indexes": [list(pair) for pair in pairs],
         "attestations": EmployeeAttestation.objects.filter(request=dsar).count(),
     }
 
 
-def _erase_in_other_apps(*, ids, indexes: dict[str, str]) -> dict[str, int]:
+def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:
     """Copies of the person that other apps keep after (or beside) the prospect record.
 
     - offboarding: ``PurgedEvidence`` (keyed hashes of a purged pre-hire contact) and
@@ -519,7 +747,7 @@ def _erase_in_other_apps(*, ids, indexes: dict[str, str]) -> dict[str, int]:
     if apps.is_installed("offboarding"):
         purged_evidence = apps.get_model("offboarding", "PurgedEvidence")
         condition = Q(pk__in=[])
-        for field, index in indexes.items():
+        for field, index in indexes:
             condition |= Q(**{f"{field}_index": index})
         matching = purged_evidence.objects.filter(condition)
         refs.update(matching.values_list("prospect_id", flat=True))

@@ -12,10 +12,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dsar import exports, selectors, services, throttle
-from dsar.forms import DsarForm, ExecuteForm, ExtendForm, NoteForm, PublicRequestForm, RejectForm
+from dsar.forms import (
+    ConfirmMatchesForm,
+    DsarForm,
+    ExecuteForm,
+    ExtendForm,
+    NoteForm,
+    PublicRequestForm,
+    RejectForm,
+    VerifyIdentifiersForm,
+)
 from dsar.models import (
     DsarExport,
     EmployeeAttestation,
@@ -134,6 +144,19 @@ def _detail_context(request, dsar, **forms):
         "attestations": dsar.attestations.select_related("employee__user"),
     }
     if dpo:
+        review = selectors.dsar_match_review(dsar)
+        unverified = [
+            field
+            for field in ("email", "phone", "profile_url")
+            if getattr(dsar, f"{field}_index") and field not in dsar.verified_identifiers
+        ]
+        context["review"] = review
+        context["unconfirmed"] = selectors.unconfirmed_matches(review)
+        context["unverified"] = unverified
+        context["identifiers_form"] = forms.get("identifiers_form") or VerifyIdentifiersForm(
+            unverified=unverified
+        )
+        context["confirm_form"] = forms.get("confirm_form") or ConfirmMatchesForm(matches=review)
         context["matches"] = selectors.dsar_matches(dsar)
         context["exports"] = {
             e.format: e
@@ -176,7 +199,22 @@ def dsar_action(request, pk, action):
             lambda data: services.dsar_reject(actor=request.user, dsar=dsar, **data),
         ),
     }
-    if action == "execute":
+    if action == "identifiers":
+        unverified = [f for f in ("email", "phone", "profile_url") if getattr(dsar, f"{f}_index")]
+        form = VerifyIdentifiersForm(request.POST, unverified=unverified)
+        key = "identifiers_form"
+
+        def run(data):
+            return services.dsar_verify_identifiers(actor=request.user, dsar=dsar, **data)
+    elif action == "matches":
+        form = ConfirmMatchesForm(request.POST, matches=selectors.dsar_match_review(dsar))
+        key = "confirm_form"
+
+        def run(data):
+            return services.dsar_confirm_matches(
+                actor=request.user, dsar=dsar, prospect_ids=data["prospect_ids"]
+            )
+    elif action == "execute":
         form = ExecuteForm(request.POST, rectification=dsar.type == RequestType.RECTIFICATION)
         key = "execute_form"
 
@@ -210,10 +248,12 @@ def dsar_action(request, pk, action):
 
 
 _DONE = {
-    "verify": _("Identity verified."),
-    "extend": _("Deadline extended."),
-    "reject": _("Request rejected."),
-    "execute": _("The request is being carried out."),
+    "identifiers": gettext_lazy("Identifiers verified."),
+    "matches": gettext_lazy("Matches confirmed."),
+    "verify": gettext_lazy("Identity verified."),
+    "extend": gettext_lazy("Deadline extended."),
+    "reject": gettext_lazy("Request rejected."),
+    "execute": gettext_lazy("The request is being carried out."),
 }
 
 

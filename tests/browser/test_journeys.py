@@ -169,6 +169,12 @@ def verify_and_carry_out(page, note: str) -> None:
     page.fill("#id_note", note)
     page.get_by_role("button", name="Identity verified").click()
     expect(page.locator(".messages")).to_contain_text("Identity verified.")
+    # RULES 22: the e-mail link was not opened, so the DPO confirms the record is hers.
+    review = page.get_by_role("region", name="Matching records")
+    expect(review).to_contain_text("matched on an identifier nobody verified")
+    review.get_by_role("checkbox", name="Camille Martin is this person").check()
+    review.get_by_role("button", name="Confirm these matches").click()
+    expect(page.locator(".messages")).to_contain_text("Matches confirmed.")
     page.check("#id_confirm")
     page.get_by_role("button", name="Carry out").click()
     expect(page.locator(".messages")).to_contain_text("The request is being carried out.")

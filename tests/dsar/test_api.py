@@ -83,15 +83,20 @@ def test_public_request_is_throttled_and_only_valid_requests_count(client, setti
 
 
 @pytest.mark.django_db
-def test_public_objection_is_on_the_suppression_list_at_once(client):
+def test_public_objection_is_on_the_suppression_list_once_its_email_is_proven(client):
+    # RULES 2026.12 (22): an unproven address stops nothing; the opened link acts at once.
     client.post(
         PUBLIC,
         {"type": "objection", "email": "stop@example.com", "full_name": "Stop"},
         content_type="application/json",
     )
-    assert Opposition.objects.filter(
-        identifier_index=crypto.blind_index("email", "stop@example.com"), scope="all"
-    ).exists()
+    index = crypto.blind_index("email", "stop@example.com")
+    assert not Opposition.objects.filter(identifier_index=index).exists()
+    from dsar.services import verification_token
+
+    token = verification_token(DataSubjectRequest.objects.get())
+    client.post(f"/privacy/request/verify/{token}/")
+    assert Opposition.objects.filter(identifier_index=index, scope="all", source="dsar").exists()
 
 
 @pytest.mark.django_db
@@ -294,3 +299,63 @@ def test_a_public_request_with_a_phone_only_waits_for_the_dpo(client):
     dsar = DataSubjectRequest.objects.get()
     assert (dsar.status, dsar.verification_sent_at) == ("received", None)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("received_at", "accepted"),
+    [
+        (lambda now: now + datetime.timedelta(minutes=4), True),  # clock skew
+        (lambda now: now + datetime.timedelta(minutes=6), False),
+        (lambda now: now + datetime.timedelta(days=1), False),
+        (lambda now: now + datetime.timedelta(days=365 * 11), False),
+        (lambda now: datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), True),
+        (lambda now: datetime.datetime(1969, 12, 31, 23, 59, tzinfo=datetime.UTC), False),
+    ],
+)
+@pytest.mark.django_db
+def test_the_receipt_date_describes_the_past(api_as, dpo, received_at, accepted):
+    moment = received_at(timezone.now())
+    response = api_as(dpo).post(
+        "/api/dsar/",
+        {
+            "type": "access",
+            "email": "a@example.com",
+            "received_via": "post",
+            "received_at": moment.isoformat(),
+        },
+    )
+    assert response.status_code == (201 if accepted else 400), response.json()
+    if not accepted:
+        assert "received_at" in response.json()
+    assert DataSubjectRequest.objects.exists() is accepted
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "not a date"])
+@pytest.mark.django_db
+def test_an_absurd_receipt_date_is_a_400_not_a_crash(api_as, dpo, value):
+    response = api_as(dpo).post(
+        "/api/dsar/",
+        {"type": "access", "email": "a@example.com", "received_via": "post", "received_at": value},
+    )
+    assert response.status_code == 400
+    assert "received_at" in response.json()
+
+
+@pytest.mark.django_db
+def test_the_dpo_form_refuses_a_future_receipt_date(client, dpo):
+    from django.urls import reverse
+
+    client.force_login(dpo.user)
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("dsar-new"),
+        {
+            "type": "access",
+            "received_via": "post",
+            "email": "a@example.com",
+            "received_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 200
+    assert "received_at" in response.context["form"].errors
+    assert not DataSubjectRequest.objects.exists()

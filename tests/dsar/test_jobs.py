@@ -111,6 +111,11 @@ def execute(api_as, dpo, dsar, **body):
 
 
 def verified(**kwargs):
+    """A request the DPO verified, with the identifiers it names (RULES 22)."""
+    kwargs.setdefault(
+        "verified_identifiers",
+        [f for f in ("email", "phone", "profile_url") if kwargs.get(f"{f}_index")] or ["email"],
+    )
     return DsarFactory(
         verified_at=timezone.now(),
         verification_method="dpo_decision",
@@ -120,8 +125,21 @@ def verified(**kwargs):
 
 
 def test_access_export_holds_everything_about_the_person(celery_worker, api_as, dpo, person):
+    from deals.models import Deal
+
+    deal = Deal.objects.create(
+        prospect=person["prospect"],
+        owner=person["rep"],
+        product="Radium detector",
+        amount=1200,
+        network="linkedin",
+        notes="Delivery to the lab",
+    )
     dsar = verified(
-        type="access", email=EMAIL.upper(), email_index=crypto.blind_index("email", EMAIL)
+        type="access",
+        email=EMAIL.upper(),
+        email_index=crypto.blind_index("email", EMAIL),
+        language="en",
     )
     dsar = execute(api_as, dpo, dsar)
     assert dsar.status == "completed"
@@ -154,6 +172,24 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
     assert record["lawful_basis"] == "legitimate_interest"
     assert document["purposes"] and document["recipients"] and document["retention"]
     assert document["lawful_bases"] == ["legitimate_interest"]
+    # Deals are part of what we hold about her (RULES 22).
+    [sale] = record["deals"]
+    assert (sale["id"], sale["product"], sale["amount"], sale["notes"]) == (
+        deal.pk,
+        "Radium detector",
+        "1200.00",
+        "Delivery to the lab",
+    )
+    # Who in the company holds her data.
+    holders = {h["employee"]: h["reasons"] for h in document["people_with_access"]}
+    assert holders[person["colleague"].pk] == ["shared"]
+    # In plain words, in her language: where it came from, what we did, her rights.
+    summary = document["summary"]
+    assert "Record 1: Marie Curie" in summary
+    assert "imported from the LinkedIn connections of one of our employees" in summary
+    assert "Why we use it: Legitimate interest." in summary
+    assert "1 consent record(s), 1 message(s) from our staff, 1 sale(s)." in summary
+    assert "CNIL" in summary
     # The other imported connection is not in Marie's export.
     assert "Pierre" not in json.dumps(document)
 
@@ -161,10 +197,18 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
     assert archive.status_code == 200
     assert archive["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
-        assert {"export.json", "records.csv", "history.csv", "consents.csv", "outreach.csv"} <= set(
-            zipped.namelist()
-        )
+        assert {
+            "README.txt",
+            "export.json",
+            "records.csv",
+            "history.csv",
+            "consents.csv",
+            "outreach.csv",
+            "deals.csv",
+        } <= set(zipped.namelist())
         assert PROOF in zipped.read("consents.csv").decode()
+        assert "Radium detector" in zipped.read("deals.csv").decode()
+        assert zipped.read("README.txt").decode() == summary
 
     # Stored sealed, outside the web root; every download audited.
     from django.conf import settings
@@ -184,11 +228,17 @@ def test_an_objection_shows_in_the_export_as_you_objected_on(celery_worker, api_
         scope="all",
         source="prospect_request",
     )
-    dsar = verified(type="portability", email=EMAIL, email_index=crypto.blind_index("email", EMAIL))
+    dsar = verified(
+        type="portability",
+        email=EMAIL,
+        email_index=crypto.blind_index("email", EMAIL),
+        language="en",
+    )
     execute(api_as, dpo, dsar)
     document = api_as(dpo).get(f"/api/dsar/{dsar.pk}/export/").json()
     [opposition] = document["oppositions"]
     assert opposition["statement"].startswith("You objected to being contacted on")
+    assert "You objected to being contacted on" in document["summary"]
 
 
 def test_expired_exports_are_deleted_by_the_daily_task(celery_worker, api_as, dpo, person):
@@ -351,15 +401,21 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
     assert not Prospect.objects.filter(pk=person["prospect"].pk).exists()
     assert not ValueHistory.objects.filter(prospect_id=person["prospect"].pk).exists()
     assert not ConsentEvent.objects.filter(prospect_id=person["prospect"].pk).exists()
-    # Outreach stays as evidence of what was done, without content or person.
-    attempt = OutreachAttempt.objects.get(employee=person["rep"])
-    assert (attempt.prospect_id, attempt.content, attempt.final_content) == (None, "", "")
-    # The accountability record and the suppression entries stay.
+    # RULES 2026.12 (19, 22): an erasure removes the outreach log too (before, it was kept
+    # without content); only the request and the suppression entries stay.
+    assert not OutreachAttempt.objects.exists()
     assert dsar.outcome["erased"]["prospects"] == 1
-    assert set(dsar.outcome["suppression"]) == {"email"}
-    assert Opposition.objects.filter(
-        identifier_index=crypto.blind_index("email", EMAIL), source="dsar"
-    ).exists()
+    assert dsar.outcome["erased"]["outreach"] == 1
+    # Every identifier she had is suppressed, the profile URL and phone on her record
+    # included, though the request named only her e-mail.
+    assert dsar.outcome["suppression"] == ["email", "phone", "profile_url"]
+    assert set(
+        Opposition.objects.filter(source="dsar").values_list("identifier_type", "identifier_index")
+    ) == {
+        ("email", crypto.blind_index("email", EMAIL)),
+        ("phone", crypto.blind_index("phone", PHONE)),
+        ("profile_url", crypto.blind_index("profile_url", PROFILE)),
+    }
     assert DsarExport.objects.filter(request=earlier, deleted_at__isnull=True).count() == 0
     from django.conf import settings
 
@@ -372,12 +428,13 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
     assert set(holders) == {person["rep"].pk, person["colleague"].pk}
     assert holders[person["rep"].pk].accounts == ["LinkedIn · rep-on-linkedin"]
 
-    # Re-creating her is refused (409 opposition), by the API and by a new import.
-    response = api_as(person["rep"]).post(
-        "/api/prospects/", {"full_name": NAME, "email": EMAIL.upper()}, format="json"
-    )
-    assert response.status_code == 409
-    assert response.json()["code"] == "opposition"
+    # Re-creating her is refused (409 opposition), whichever identifier comes back.
+    for identifier in ({"email": EMAIL.upper()}, {"profile_url": PROFILE}, {"phone": PHONE}):
+        response = api_as(person["rep"]).post(
+            "/api/prospects/", {"full_name": NAME, **identifier}, format="json"
+        )
+        assert response.status_code == 409, identifier
+        assert response.json()["code"] == "opposition"
 
     # Idempotent: running it again changes nothing and fails nothing.
     from dsar.services import dsar_erase
@@ -434,3 +491,62 @@ def test_matches_name_every_holder_in_a_few_queries(
     page = client.get(reverse("dsar-detail", args=[dsar.pk])).content.decode()
     assert person["rep"].username in page
     assert "LinkedIn · rep-on-linkedin" in page
+
+
+def test_a_verified_email_with_another_persons_phone_exports_only_what_the_dpo_confirmed(
+    celery_worker, api_as, dpo, person, django_capture_on_commit_callbacks
+):
+    """Issue 15 (2): an attacker proves their own e-mail and types Marie's phone. Her record
+    is not exported without the DPO's confirmation, and not at all once left out."""
+    from django.core import mail
+    from django.test import Client
+
+    from dsar.services import verification_token
+
+    attacker_email = "mallory@example.net"
+    mallory = prospect_services.prospect_create(
+        actor=person["rep"].user,
+        owner=person["rep"],
+        data={"full_name": "Mallory Stone", "email": attacker_email, "company": "Stone & Co"},
+    )
+    visitor = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(
+            "/api/dsar/public/",
+            {
+                "type": "access",
+                "full_name": "Mallory Stone",
+                "email": attacker_email,
+                "phone": PHONE,
+            },
+            content_type="application/json",
+        )
+    assert response.status_code == 202
+    dsar = DataSubjectRequest.objects.get()
+    assert mail.outbox[-1].to == [attacker_email]
+    visitor.post(f"/privacy/request/verify/{verification_token(dsar)}/")
+    dsar.refresh_from_db()
+    assert (dsar.status, dsar.verified_identifiers) == ("in_progress", ["email"])
+
+    client = api_as(dpo)
+    matches = {m["prospect"]: m for m in client.get(f"/api/dsar/{dsar.pk}/matches/").json()}
+    assert matches[str(person["prospect"].pk)]["reasons"] == ["unverified"]
+    assert matches[str(mallory.pk)]["reasons"] == []
+    refused = client.post(f"/api/dsar/{dsar.pk}/execute/")
+    assert (refused.status_code, refused.json()["code"]) == (409, "matches_unconfirmed")
+    assert client.get(f"/api/dsar/{dsar.pk}/export/").json()["code"] == "export_not_ready"
+
+    client.post(
+        f"/api/dsar/{dsar.pk}/matches/confirm/", {"prospect_ids": [str(mallory.pk)]}, format="json"
+    )
+    dsar = execute(api_as, dpo, dsar)
+    assert dsar.status == "completed"
+    document = client.get(f"/api/dsar/{dsar.pk}/export/").json()
+    assert [r["id"] for r in document["records"]] == [str(mallory.pk)]
+    assert document["identifiers"] == {"email": attacker_email, "phone": None, "profile_url": None}
+    archive = client.get(f"/api/dsar/{dsar.pk}/export/?format=zip")
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        everything = " ".join(zipped.read(name).decode() for name in zipped.namelist())
+    for text in (json.dumps(document, ensure_ascii=False), everything):
+        for value in _values_about_the_person():
+            assert value not in text, value

@@ -90,6 +90,9 @@ ROLE_MATRIX = {
     ("api/dsar/<uuid:pk>/", "GET"): (404, 404, 404, 200, 404, 200),
     ("api/dsar/<uuid:pk>/extend/", "POST"): (404, 404, 404, 202, 404, 202),
     ("api/dsar/<uuid:pk>/verify/", "POST"): (404, 404, 404, 202, 404, 202),
+    ("api/dsar/<uuid:pk>/identifiers/verify/", "POST"): (404, 404, 404, 202, 404, 202),
+    ("api/dsar/<uuid:pk>/matches/", "GET"): (404, 404, 404, 200, 404, 200),
+    ("api/dsar/<uuid:pk>/matches/confirm/", "POST"): (404, 404, 404, 200, 404, 200),
     ("api/dsar/<uuid:pk>/execute/", "POST"): (404, 404, 404, 409, 404, 409),  # not verified yet
     ("api/dsar/<uuid:pk>/reject/", "POST"): (404, 404, 404, 202, 404, 202),
     ("api/dsar/<uuid:pk>/export/", "GET"): (404, 404, 404, 409, 404, 409),  # not executed yet
@@ -188,6 +191,8 @@ BODIES = {
     },
     ("api/dsar/<uuid:pk>/extend/", "POST"): lambda c: {"reason": "many systems to search"},
     ("api/dsar/<uuid:pk>/reject/", "POST"): lambda c: {"reason": "manifestly unfounded"},
+    ("api/dsar/<uuid:pk>/identifiers/verify/", "POST"): lambda c: {"identifiers": ["email"]},
+    ("api/dsar/<uuid:pk>/matches/confirm/", "POST"): lambda c: {"prospect_ids": []},
     ("api/offboardings/", "POST"): lambda c: {
         "employee": c.people["teammate"].pk,
         "departure_date": "2099-01-31",

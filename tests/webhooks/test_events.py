@@ -73,7 +73,14 @@ def test_an_erasure_emits_prospect_erased_then_dsar_completed(rep):
     prospect = ProspectFactory(
         owner=rep, email=EMAIL, email_index=crypto.blind_index("email", EMAIL)
     )
-    dsar = DsarFactory(type="erasure", email=EMAIL, execution="queued")
+    # As executed: the e-mail proven, the record fixed (RULES 22).
+    dsar = DsarFactory(
+        type="erasure",
+        email=EMAIL,
+        execution="queued",
+        verified_identifiers=["email"],
+        prospect_ids=[str(prospect.pk)],
+    )
 
     dsar_services.dsar_run(dsar_id=dsar.pk)
 
@@ -99,7 +106,13 @@ def test_an_objection_by_request_emits_opposition_created_with_the_prospects_hel
     prospect = ProspectFactory(
         owner=rep, email=EMAIL, email_index=crypto.blind_index("email", EMAIL)
     )
-    dsar = DsarFactory(type="objection", email=EMAIL, execution="queued")
+    dsar = DsarFactory(
+        type="objection",
+        email=EMAIL,
+        execution="queued",
+        verified_identifiers=["email"],
+        prospect_ids=[str(prospect.pk)],
+    )
 
     dsar_services.dsar_run(dsar_id=dsar.pk)
 

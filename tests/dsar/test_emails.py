@@ -1,0 +1,154 @@
+"""RULES 20: the person is told of an extension and why before the first deadline, and of the
+completion; in the request's language, French by default."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from dsar import services
+from dsar.models import DataSubjectRequest
+from socialcrm.lib import crypto
+from tests.dsar.factories import DsarFactory
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Your data is spread over three networks & 2 <offices>"
+
+
+def extend(api_as, dpo, dsar, **body):
+    return api_as(dpo).post(
+        f"/api/dsar/{dsar.pk}/extend/", {"reason": REASON, **body}, format="json"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "sentences"),
+    [
+        (
+            "fr",
+            "nous avons besoin de plus de temps",
+            ["nous vous répondrons au plus tard le 28 avril 2025", "Pourquoi :"],
+        ),
+        (
+            "en",
+            "we need more time",
+            ["we will answer by April 28, 2025 at the latest", "Why:"],
+        ),
+    ],
+)
+def test_an_extension_emails_the_person_the_reason_and_the_new_date_in_their_language(
+    api_as, dpo, django_capture_on_commit_callbacks, language, subject, sentences, settings
+):
+    received = datetime.datetime(2025, 1, 31, 10, tzinfo=datetime.UTC)
+    dsar = DsarFactory(received_at=received, language=language, email="jane@example.com")
+    now = datetime.datetime(2025, 2, 10, 9, tzinfo=datetime.UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        with _frozen(now):
+            response = extend(api_as, dpo, dsar)
+    assert response.status_code == 202, response.json()
+    assert response.json()["extension_notified_at"] is not None
+    [message] = mail.outbox
+    assert message.to == ["jane@example.com"]
+    assert subject in message.subject
+    for sentence in sentences:
+        assert sentence in message.body
+    assert REASON in message.body  # plain text: nothing escaped, nothing lost
+    dsar.refresh_from_db()
+    assert timezone.localtime(dsar.due_at).date() == datetime.date(2025, 4, 28)
+
+
+def test_a_request_without_language_is_answered_in_french(api_as, dpo):
+    response = api_as(dpo).post(
+        "/api/dsar/", {"type": "access", "email": "a@example.com", "received_via": "email"}
+    )
+    assert DataSubjectRequest.objects.get(pk=response.json()["id"]).language == "fr"
+    english = api_as(dpo).post(
+        "/api/dsar/",
+        {"type": "access", "email": "b@example.com", "received_via": "email", "language": "en"},
+    )
+    assert english.json()["language"] == "en"
+    bad = api_as(dpo).post(
+        "/api/dsar/",
+        {"type": "access", "email": "c@example.com", "received_via": "email", "language": "xx"},
+    )
+    assert bad.status_code == 400 and "language" in bad.json()
+
+
+@pytest.mark.parametrize(
+    ("before_deadline", "accepted"),
+    [
+        (datetime.timedelta(days=1), True),  # the day before
+        (datetime.timedelta(minutes=1), True),
+        (datetime.timedelta(0), False),  # at the deadline: too late
+        (-datetime.timedelta(days=1), False),  # the day after
+    ],
+)
+def test_an_extension_only_before_the_first_deadline(
+    api_as, dpo, django_capture_on_commit_callbacks, before_deadline, accepted
+):
+    received = datetime.datetime(2025, 1, 31, 10, tzinfo=datetime.UTC)
+    dsar = DsarFactory(received_at=received)
+    with django_capture_on_commit_callbacks(execute=True), _frozen(dsar.due_at - before_deadline):
+        response = extend(api_as, dpo, dsar)
+    assert response.status_code == (202 if accepted else 400)
+    assert len(mail.outbox) == (1 if accepted else 0)
+    dsar.refresh_from_db()
+    assert (dsar.extended_at is not None) is accepted
+
+
+def test_without_an_email_address_the_page_tells_the_dpo_to_inform_the_person(api_as, dpo, client):
+    dsar = DsarFactory(
+        email=None, email_index=None, phone_index=crypto.blind_index("phone", "+33612345678")
+    )
+    assert extend(api_as, dpo, dsar).status_code == 202
+    assert mail.outbox == []
+    dsar.refresh_from_db()
+    assert dsar.extension_notified_at is None
+    client.force_login(dpo.user)
+    page = client.get(reverse("dsar-detail", args=[dsar.pk])).content.decode()
+    assert "tell the person of the extension and why, before the first deadline" in page
+
+
+@pytest.mark.parametrize(
+    ("type_", "language", "line"),
+    [
+        ("access", "en", "will send you a copy of the data we hold about you"),
+        ("erasure", "en", "We erased the data we held about you."),
+        ("objection", "en", "We will no longer contact you."),
+        ("access", "fr", "vous enverra une copie des données"),
+        ("erasure", "fr", "Nous avons effacé les données"),
+    ],
+)
+def test_completion_emails_the_person_once(
+    dpo, django_capture_on_commit_callbacks, type_, language, line
+):
+    dsar = DsarFactory(
+        type=type_,
+        language=language,
+        email="jane@example.com",
+        verified_at=timezone.now(),
+        verified_identifiers=["email"],
+        status="in_progress",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+    dsar.refresh_from_db()
+    assert dsar.status == "completed"
+    [message] = mail.outbox
+    assert message.to == ["jane@example.com"]  # even after an erasure wiped the address
+    assert line in message.body
+    assert "CNIL" in message.body
+    # A redelivered job completes again without a second e-mail.
+    services._complete(dsar_id=dsar.pk, outcome={}, address="jane@example.com")
+    assert len(mail.outbox) == 1
+
+
+def _frozen(moment):
+    """``timezone.now()`` as the services and serializers see it."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
