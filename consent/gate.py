@@ -382,13 +382,14 @@ def _consumer_call(f: Facts, now: datetime.datetime) -> list[Reason]:
 
 def _calls_free_again(f: Facts) -> datetime.datetime | None:
     """When a new call stops exceeding the frequency limits (décret 2022-1313), if ever limited."""
+    # Counted in elapsed time (UTC): a change of clocks neither shortens nor stretches it.
     ends = []
     if f.nth_latest_call_at is not None:
-        ends.append(
-            f.nth_latest_call_at + datetime.timedelta(days=settings.PHONE_CALLS_WINDOW_DAYS)
-        )
+        window = datetime.timedelta(days=settings.PHONE_CALLS_WINDOW_DAYS)
+        ends.append(f.nth_latest_call_at.astimezone(datetime.UTC) + window)
     if f.call_refused_at is not None:
-        ends.append(f.call_refused_at + datetime.timedelta(days=settings.PHONE_REFUSAL_PAUSE_DAYS))
+        pause = datetime.timedelta(days=settings.PHONE_REFUSAL_PAUSE_DAYS)
+        ends.append(f.call_refused_at.astimezone(datetime.UTC) + pause)
     return max(ends) if ends else None
 
 

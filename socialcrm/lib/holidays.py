@@ -35,7 +35,7 @@ _TIMEZONES = {
     "WF": "Pacific/Wallis",
 }
 
-# Country calling codes of the overseas zones; +590 is shared (see _zone_of_590).
+# Country calling codes of the overseas zones (+590 and +262 are shared, see below).
 _ZONE_OF_COUNTRY_CODE = {
     594: "973",
     596: "972",
@@ -90,9 +90,16 @@ def timezone_of(zone: str) -> ZoneInfo:
     return ZoneInfo(_TIMEZONES.get(zone, _TIMEZONES[METROPOLE]))
 
 
-def _zone_of_590(number: phonenumbers.PhoneNumber) -> str:
-    region = phonenumbers.region_code_for_number(number)
-    return {"BL": "BL", "MF": "MF"}.get(region, "971")
+# +590 is shared by Guadeloupe, Saint-Barthélemy and Saint-Martin; their landlines tell them
+# apart (0590 27 Saint-Barthélemy; 0590 51, 52, 77, 87 Saint-Martin), mobiles do not: those
+# ring in Guadeloupe's calendar, the three share one clock.
+_ZONE_OF_590_LANDLINE = {"27": "BL", "51": "MF", "52": "MF", "77": "MF", "87": "MF"}
+
+
+def _zone_of_590(national: str) -> str:
+    if national.startswith("590"):
+        return _ZONE_OF_590_LANDLINE.get(national[3:5], "971")
+    return "971"
 
 
 def zone_of_phone(value: str | None) -> str:
@@ -111,7 +118,7 @@ def zone_of_phone(value: str | None) -> str:
     if number.country_code == 33:
         return _ZONE_OF_FRENCH_PREFIX.get(national[:3], METROPOLE)
     if number.country_code == 590:
-        return _zone_of_590(number)
+        return _zone_of_590(national)
     if number.country_code == 262:
         return "976" if national[:3] in ("269", "639") else "974"
     return _ZONE_OF_COUNTRY_CODE.get(number.country_code, METROPOLE)
