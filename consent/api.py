@@ -308,6 +308,7 @@ class OutreachSerializer(serializers.ModelSerializer):
             "prospect",
             "employee",
             "channel",
+            "outcome",
             "decision",
             "reasons",
             "created_at",

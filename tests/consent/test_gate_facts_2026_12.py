@@ -292,6 +292,8 @@ def test_the_outcome_of_a_call_is_logged_with_it(api_as, rep, prospect):
     )
     assert response.status_code in (201, 403)
     assert OutreachAttempt.objects.get().outcome == "refused"
+    listed = api_as(rep).get("/api/outreach/").json()["results"]
+    assert [entry["outcome"] for entry in listed] == ["refused"]
     check = api_as(rep).post(
         "/api/outreach/check/",
         {"prospect": str(prospect.pk), "channel": "phone", "outcome": "answered"},
