@@ -546,6 +546,14 @@ def _check_keys() -> None:
     crypto.active_keyring()
 
 
+def _check_time_limit() -> None:
+    """The query's time limit must be usable on every database, so that a setting that would
+    break the gate on PostgreSQL denies everywhere rather than only in production."""
+    limit = settings.GATE_STATEMENT_TIMEOUT_MS
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError("GATE_STATEMENT_TIMEOUT_MS must be a positive number of milliseconds")
+
+
 def gather_facts(
     *,
     employee,
@@ -571,6 +579,7 @@ def gather_facts(
     if channel in SOCIAL_CHANNELS and social_account is None:
         raise ValueError("a message on a network names the social account used")
     _check_keys()
+    _check_time_limit()
     network = getattr(social_account, "network", "") or ""
     # SET LOCAL lasts until the end of the transaction: the caller's, or this one.
     atomic = nullcontext() if connection.in_atomic_block else transaction.atomic()
