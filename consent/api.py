@@ -12,8 +12,10 @@ from rest_framework.views import APIView
 
 from consent import selectors, services
 from consent.facts import ProspectNotVisible
+from consent.gate import SOCIAL_CHANNELS
 from consent.models import (
     SCOPE_CHOICES,
+    CallOutcome,
     Channel,
     ConsentAction,
     ConsentEvent,
@@ -249,8 +251,21 @@ class OutreachInputSerializer(serializers.Serializer):
         help_text="An approved library version (GET /api/content/ version_id). Sent word for "
         "word, it passes the content check; an empty content takes its text.",
     )
+    outcome = serializers.ChoiceField(
+        choices=CallOutcome.choices,
+        required=False,
+        default="",
+        help_text="Phone calls only: how the call went. A refusal pauses calls to a consumer "
+        "for PHONE_REFUSAL_PAUSE_DAYS (RULES 7).",
+    )
 
     def validate(self, attrs):
+        if attrs["outcome"] and attrs["channel"] != Channel.PHONE:
+            raise serializers.ValidationError({"outcome": "only a phone call has an outcome"})
+        if attrs["channel"] in SOCIAL_CHANNELS and attrs.get("social_account") is None:
+            raise serializers.ValidationError(
+                {"social_account": "name the social account this message goes through"}
+            )
         version_id = attrs.pop("content_version", None)
         attrs["content_version"] = None
         if version_id is not None:
@@ -293,6 +308,7 @@ class OutreachSerializer(serializers.ModelSerializer):
             "prospect",
             "employee",
             "channel",
+            "outcome",
             "decision",
             "reasons",
             "created_at",
@@ -327,6 +343,7 @@ class OutreachCheck(APIView):
     @extend_schema(request=OutreachInputSerializer, responses={200: DecisionSerializer})
     def post(self, request):
         employee, values, account = _gate_inputs(request)
+        values.pop("outcome")  # how a call went: logged with the attempt, no part of a check
         try:
             decision, _ = services.outreach_check(
                 employee=employee,

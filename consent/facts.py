@@ -5,6 +5,9 @@ latest consent on the channel, outreach counts in their windows, the account's
 volume today) and about the employee's compliance (required charters not
 acknowledged in their current version, training validity) comes back as
 annotations on the single row that also proves the caller may see the prospect.
+The row carries the e-mail and phone still sealed; ``gather_facts`` opens the one
+value a rule needs (the e-mail's domain for an e-mail to a professional, the phone's
+zone for a call to a consumer), and a value that does not open is a ``gate_error``.
 On PostgreSQL a transaction-local ``statement_timeout`` bounds it, so a slow database
 turns into a ``gate_error`` denial, not a hang.
 
@@ -30,6 +33,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import (
+    CharField,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -41,15 +46,32 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, JSONArray
+from django.db.models.functions import Coalesce, JSONArray, Length, Substr
 
 from charters.models import Acknowledgement
 from charters.selectors import current_versions, training_valid_until_of
-from consent.gate import ELECTRONIC_CHANNELS, MESSAGE_CHANNELS, Facts
-from consent.models import SCOPE_ALL, ConsentEvent, Decision, Opposition, OutreachAttempt
+from consent.gate import (
+    ELECTRONIC_CHANNELS,
+    MESSAGE_CHANNELS,
+    SOCIAL_CHANNELS,
+    Facts,
+    is_personal_address,
+)
+from consent.models import (
+    SCOPE_ALL,
+    CallOutcome,
+    ConsentAction,
+    ConsentEvent,
+    Decision,
+    Evidence,
+    Opposition,
+    OutreachAttempt,
+)
 from deals.models import Deal, DealStatus
 from prospects.models import Prospect
 from socialcrm.lib import crypto
+from socialcrm.lib.fields import Sealed
+from socialcrm.lib.holidays import zone_of_phone
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +84,9 @@ ROW_FIELDS = (
     "owner_id",
     "social_account_id",
     "kind",
+    "email",
+    "phone",
+    "email_restricted",
     "lawful_basis",
     "source",
     "retention_until",
@@ -73,6 +98,10 @@ ROW_FIELDS = (
 
 # ``Model.from_db`` takes the loaded values in the model's field order.
 _LOADED = tuple(f.attname for f in Prospect._meta.concrete_fields if f.attname in ROW_FIELDS)
+_SEALED = ("email", "phone")
+# A sealed token is ``v1$<key id>$<nonce>$<ciphertext>``; the ciphertext of an empty text is
+# the bare 16-byte tag, 22 characters: the character just before them is then the last "$".
+_SEALED_EMPTY_TAG = 22
 
 
 class ProspectNotVisible(Exception):
@@ -122,6 +151,7 @@ class _Caps:
     requests: int | None  # connection requests to this person in the window
     unanswered: int | None  # our unanswered messages on the channel
     account: int | None  # the account's allowed attempts today on this network and channel
+    calls: int | None  # consumer calls allowed in a window (the n-th latest is read)
 
 
 def _caps(channel: str, network: str) -> _Caps:
@@ -129,6 +159,33 @@ def _caps(channel: str, network: str) -> _Caps:
         requests=settings.CONNECTION_REQUEST_MAX if channel == "connection_request" else None,
         unanswered=settings.UNANSWERED_MAX if channel in MESSAGE_CHANNELS else None,
         account=settings.NETWORK_DAILY_LIMIT.get(network, {}).get(channel) if network else None,
+        calls=settings.PHONE_CALLS_MAX if channel == "phone" else None,
+    )
+
+
+def _counted_consent(events: QuerySet) -> QuerySet:
+    """The events that count for the gate: withdrawals, and grants that prove an opt-in.
+
+    A grant counts with the wording shown to the person (RULES 6; older grants without it
+    stay as history) and not when it records a sale (a soft opt-in basis, not an opt-in,
+    RULES 3). The wording is tested on the sealed column: an empty text seals to a token
+    whose ciphertext is the bare tag (``_SEALED_EMPTY_TAG``).
+    """
+    return events.alias(
+        wording_char_before_tag=Substr(
+            "wording_shown",
+            Length("wording_shown") - _SEALED_EMPTY_TAG,
+            1,
+            output_field=CharField(),
+        )
+    ).filter(
+        Q(action=ConsentAction.WITHDRAW)
+        | (
+            Q(action=ConsentAction.GRANT)
+            & ~Q(evidence=Evidence.SALE)
+            & ~Q(wording_shown=Sealed(""))
+            & ~Q(wording_char_before_tag="$")
+        )
     )
 
 
@@ -151,7 +208,7 @@ def _annotated(
     suppression = Opposition.objects.filter(identifier_hit, scope__in=[SCOPE_ALL, channel])
     # Latest event first; on a tie "withdraw" sorts before "grant": opt-out wins (RULES 2).
     latest_consent = (
-        ConsentEvent.objects.filter(prospect=OuterRef("pk"), channel=channel)
+        _counted_consent(ConsentEvent.objects.filter(prospect=OuterRef("pk"), channel=channel))
         .order_by("-occurred_at", "-action")
         .values("action")[:1]
     )
@@ -188,10 +245,30 @@ def _annotated(
             ),
             None,
         )
+    no_time = Value(None, output_field=DateTimeField())
+    nth_latest_call = call_refused = no_time
+    if caps.calls is not None:
+        # RULES 7: the n-th latest call tells whether n fell in the window; the latest refusal
+        # starts the pause. The gate compares both with the clock.
+        calls = allowed_here.order_by("-created_at").values("created_at")
+        nth_latest_call = Subquery(calls[caps.calls - 1 : caps.calls])
+        call_refused = Subquery(calls.filter(outcome=CallOutcome.REFUSED)[:1])
+    deals = Deal.objects.filter(prospect=OuterRef("pk"))
     annotations = {
         "opposed": Exists(suppression),
         # RULES 3 and 7: a won deal makes the person a customer, with a contract in progress.
-        "customer": Exists(Deal.objects.filter(prospect=OuterRef("pk"), status=DealStatus.WON)),
+        "customer": Exists(deals.filter(status=DealStatus.WON)),
+        # RULES 8: a contract basis needs a deal in progress or concluded.
+        "deal_in_progress": Exists(deals.filter(status__in=[DealStatus.OPEN, DealStatus.WON])),
+        # RULES 3: the latest sale where the opt-out was offered with the details collected.
+        "soft_opt_in_sale_on": Subquery(
+            deals.filter(status=DealStatus.WON, opt_out_offered_at_sale=True)
+            .exclude(concluded_on=None)
+            .order_by("-concluded_on")
+            .values("concluded_on")[:1]
+        ),
+        "nth_latest_call_at": nth_latest_call,
+        "call_refused_at": call_refused,
         "latest_consent": Subquery(latest_consent),
         "requests_in_window": requests_in_window,
         "requests_pending": requests_pending,
@@ -443,6 +520,10 @@ def _fetch(
             if not rows:
                 return None
             row = dict(zip(compiled.names, rows[0], strict=True))
+            # Read as Django would: still sealed, opened by the model with the row's own key.
+            for name in _SEALED:
+                if row[name] is not None:
+                    row[name] = Sealed(row[name])
             if isinstance(row["charters_missing"], str):
                 row["charters_missing"] = json.loads(row["charters_missing"])
             return row
@@ -491,8 +572,12 @@ def gather_facts(
 
     The prospect comes back with the gate's fields only (the others deferred).
     ``analogous_products`` and ``about_contract`` are the rep's statements about the
-    message (RULES 3) or the call (RULES 7); they count only for a customer (a won deal).
+    message (RULES 3) or the outreach (RULES 7, 8); the gate weighs them against the deals.
+    ``social_message`` and ``connection_request`` need the ``social_account`` used
+    (RULES 11): without one there is no decision (``gate_error``).
     """
+    if channel in SOCIAL_CHANNELS and social_account is None:
+        raise ValueError("a message on a network names the social account used")
     _check_keys()
     _statement_timeout_ms()  # checked on every database; applied where it exists (PostgreSQL)
     network = getattr(social_account, "network", "") or ""
@@ -514,15 +599,33 @@ def gather_facts(
         raise ProspectNotVisible
     prospect = Prospect.from_db(connection.alias, _LOADED, [row[f] for f in _LOADED])
     missing = sorted(row["charters_missing"] or ())
+    # The one personal value a rule reads, opened here (a few µs); a value that does not
+    # open raises, and the caller denies (fail closed).
+    personal_address = (
+        is_personal_address(prospect.email)
+        if channel == "email" and row["kind"] == "b2b"
+        else False
+    )
+    phone_zone = (
+        zone_of_phone(prospect.phone) if channel == "phone" and row["kind"] == "b2c" else ""
+    )
     facts = Facts(
         now=now,
         channel=channel,
         kind=row["kind"],
         lawful_basis=row["lawful_basis"],
         relates_to_profession=relates_to_profession,
+        email_address_personal=personal_address,
+        email_restricted=row["email_restricted"],
+        has_written_to_us=row["last_contact_from_prospect_at"] is not None,
         existing_customer=row["customer"],
+        deal_in_progress=row["deal_in_progress"],
+        soft_opt_in_sale_on=row["soft_opt_in_sale_on"],
         analogous_products=analogous_products,
-        contract_in_progress=row["customer"] and about_contract,
+        about_contract=about_contract,
+        phone_zone=phone_zone,
+        nth_latest_call_at=row["nth_latest_call_at"],
+        call_refused_at=row["call_refused_at"],
         processing_restricted=row["processing_restricted_at"] is not None,
         suppression_scopes=frozenset({channel}) if row["opposed"] else frozenset(),
         consent=row["latest_consent"],

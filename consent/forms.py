@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consent.gate import SOCIAL_CHANNELS
 from consent.models import (
     SCOPE_CHOICES,
+    CallOutcome,
     Channel,
     ConsentAction,
     Evidence,
@@ -54,6 +56,12 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("A customer (a won deal) may be called about their contract without consent."),
     )
+    outcome = forms.ChoiceField(
+        label=_("How the call went"),
+        choices=[("", _("— not a call —")), *CallOutcome.choices],
+        required=False,
+        help_text=_("A consumer who refused a call is not called again for a while."),
+    )
 
     def __init__(self, *args, employee=None, pick_url=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +92,10 @@ class ContactForm(forms.Form):
             and not (data.get("content") or "").strip()
         ):
             self.add_error("content", _("Write the message first."))
+        if data.get("channel") in SOCIAL_CHANNELS and data.get("social_account") is None:
+            self.add_error("social_account", _("Choose the account this message goes through."))
+        if data.get("outcome") and data.get("channel") != Channel.PHONE:
+            self.add_error("outcome", _("Only a phone call has an outcome."))
         version = data.get("content_version")
         if version is not None and data.get("channel") and data["channel"] not in version.channels:
             self.add_error(

@@ -158,11 +158,12 @@ def outreach_check(*, now=None, content_version=None, **inputs):
 
 
 @transaction.atomic
-def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
+def outreach_log(*, actor, content_version=None, outcome: str = "", **inputs) -> OutreachAttempt:
     """Run the gate and log the attempt, allowed or denied (both are evidence).
 
     ``inputs`` are those of ``consent.facts.gather_facts`` (without ``now``); the library
-    version used, if any, is linked to the attempt (``content.ContentUse``).
+    version used, if any, is linked to the attempt (``content.ContentUse``). ``outcome``:
+    how a phone call went (a refusal pauses calls, RULES 7).
     """
     now = timezone.now()
     decision, prospect = outreach_check(now=now, content_version=content_version, **inputs)
@@ -189,6 +190,7 @@ def outreach_log(*, actor, content_version=None, **inputs) -> OutreachAttempt:
         relates_to_profession=inputs.get("relates_to_profession", True),
         analogous_products=inputs.get("analogous_products", False),
         about_contract=inputs.get("about_contract", False),
+        outcome=outcome,
         decision=decision.decision,
         reasons=[{"code": r.code, "severity": r.severity} for r in decision.reasons],
         rules_version=decision.rules_version,

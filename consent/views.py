@@ -2,6 +2,7 @@
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,12 +44,23 @@ def _panel_context(
         "consent_form": consent_form or ConsentForm(),
         "decision": decision,
         "logged": logged,
+        "phone_opening": _phone_opening(employee),
         "consent_status": [
             (Channel(channel).label, status)
             for channel, status in selectors.consent_status_by_channel(events).items()
         ],
         "outreach": selectors.outreach_visible_to(request.user).filter(prospect=prospect)[:10],
     }
+
+
+def _phone_opening(employee) -> str:
+    """What a caller says first (C. consom. L221-16): who calls, for whom, and why."""
+    user = getattr(employee, "user", None)
+    name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    return _(
+        "Hello, this is %(name)s from %(company)s. I am calling you to present our offer: "
+        "this is a sales call."
+    ) % {"name": name, "company": settings.COMPANY_NAME}
 
 
 @login_required
@@ -84,7 +96,9 @@ def _run_gate(request, pk, *, log: bool, data=None):
     }
     try:
         if log:
-            attempt = services.outreach_log(actor=request.user, **arguments)
+            attempt = services.outreach_log(
+                actor=request.user, outcome=data.get("outcome") or "", **arguments
+            )
             return form, attempt.decision_detail, attempt
         decision, _prospect = services.outreach_check(**arguments)
     except ProspectNotVisible:

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from consent.models import OutreachAttempt
 from prospects import services as prospect_services
 from tests.browser.conftest import login, screenshot
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +38,14 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
             "lawful_basis": "legitimate_interest",
         },
     )
+    account = SocialAccountFactory(employee=rep)
     login(page, live_server, rep.user.username)
     page.goto(f"{live_server.url}/prospects/{prospect.pk}/")
 
     panel = page.locator("#contact-panel-body")
     expect(panel.get_by_role("heading", name="Contact")).to_be_visible()
     page.select_option("#id_channel", "social_message")
+    page.select_option("#id_social_account", str(account.pk))
     type_message(page, "Bonjour Camille, je vous écris au sujet de votre projet.")
     decision = page.locator("#gate-decision")
     expect(decision.locator(".verdict")).to_have_attribute("data-decision", "deny", timeout=15000)
@@ -56,10 +58,12 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
     consent_form.locator("select[name=action]").select_option("grant")
     consent_form.locator("select[name=evidence]").select_option("written_reply")
     consent_form.locator("textarea[name=proof]").fill("Replied 'yes, send it' to my DM on 3 May")
+    consent_form.locator("[name=wording_shown]").fill("Puis-je vous envoyer notre offre ?")
     consent_form.get_by_role("button", name="Record").click()
     expect(panel.locator("td .allow")).to_have_text("Opt-in")
 
     page.select_option("#id_channel", "social_message")
+    page.select_option("#id_social_account", str(account.pk))
     type_message(page, "Bonjour Camille, voici notre offre comme convenu.")
     expect(page.locator("#gate-decision .verdict")).to_have_attribute(
         "data-decision", "allow", timeout=15000

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from content.models import ContentUse
 from tests.browser.conftest import login, screenshot
 from tests.content.conftest import COMPARATIVE, publish
-from tests.factories import EmployeeFactory, ProspectFactory
+from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,7 @@ def test_a_rep_picks_an_approved_message_that_passes_the_content_check(page, liv
     compliance = EmployeeFactory(role="dpo", user__username="compliance")
     version = publish(marketing, compliance, title="Comparatif validé")
     prospect = ProspectFactory(owner=rep, kind="b2b", full_name="Dominique Achat")
+    account = SocialAccountFactory(employee=rep)
 
     login(page, live_server, "alice")
     page.goto(f"{live_server.url}/prospects/{prospect.pk}/")
@@ -25,6 +26,7 @@ def test_a_rep_picks_an_approved_message_that_passes_the_content_check(page, liv
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
     page.select_option("#id_channel", "social_message")
+    page.select_option("#id_social_account", str(account.pk))
     page.select_option("#id_content_version", label=str(version))
 
     expect(page.locator("#id_content")).to_have_value(COMPARATIVE, timeout=15000)

@@ -110,7 +110,7 @@ def test_compliance_is_visible_to_oneself_the_manager_and_hr_only(api_as, hr, ne
 def check(client, prospect):
     return client.post(
         "/api/outreach/check/",
-        {"prospect": str(prospect.pk), "channel": "social_message", "content": DM},
+        {"prospect": str(prospect.pk), "channel": "email", "content": DM},
         format="json",
     ).json()
 

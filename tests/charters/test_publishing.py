@@ -135,7 +135,7 @@ def test_publishing_a_required_version_blocks_the_gate_until_acknowledged_again(
     def check():
         return client.post(
             "/api/outreach/check/",
-            {"prospect": str(prospect.pk), "channel": "social_message", "content": DM},
+            {"prospect": str(prospect.pk), "channel": "email", "content": DM},
             format="json",
         ).json()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from consent import facts as gate_facts
 from consent.facts import ProspectNotVisible, gather_facts
 from consent.models import ConsentEvent, OutreachAttempt
+from deals.models import Deal
 from prospects import services as prospect_services
 from prospects.selectors import prospects_visible_to
 from tests.factories import EmployeeFactory, SocialAccountFactory
@@ -51,14 +52,25 @@ def history(rep, prospect):
             created_at=now - datetime.timedelta(hours=i),
         )
         for i in range(6)
-        for channel in ("social_message", "connection_request")
+        for channel in ("social_message", "connection_request", "phone")
     )
+    OutreachAttempt.objects.filter(channel="phone", created_at__lt=now).update(outcome="refused")
     ConsentEvent.objects.create(
         prospect=prospect,
         channel="social_message",
         action="grant",
         evidence="written_reply",
+        wording_shown="Puis-je vous écrire ?",
         occurred_at=now,
+    )
+    Deal.objects.create(
+        prospect=prospect,
+        owner=rep,
+        product="CRM",
+        amount=100,
+        status="won",
+        concluded_on=timezone.localdate(),
+        opt_out_offered_at_sale=True,
     )
     return account
 
@@ -86,6 +98,10 @@ def test_compiled_and_per_call_facts_are_the_same(settings, rep, prospect, histo
         account=history,
     )
     assert compiled == per_call
+    assert compiled.consent == ("grant" if channel == "social_message" else None)
+    assert compiled.soft_opt_in_sale_on == timezone.localdate()
+    if channel == "phone":
+        assert compiled.nth_latest_call_at is not None and compiled.call_refused_at is not None
     assert row.pk == prospect.pk
     assert any(key[2] == channel for key, value in gate_facts._compiled.items() if value)
 

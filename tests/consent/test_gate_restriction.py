@@ -5,18 +5,18 @@ from django.utils import timezone
 
 from consent.models import OutreachAttempt
 from prospects.models import Prospect
+from tests.factories import SocialAccountFactory
 
 pytestmark = pytest.mark.django_db
 
 DM = "Bonjour, je vous contacte au sujet de votre projet de CRM."
 
 
-def _post(client, path, prospect, channel):
-    return client.post(
-        path,
-        {"prospect": str(prospect.pk), "channel": channel, "content": DM},
-        format="json",
-    )
+def _post(client, path, prospect, channel, account=None):
+    body = {"prospect": str(prospect.pk), "channel": channel, "content": DM}
+    if account is not None:
+        body["social_account"] = account.pk
+    return client.post(path, body, format="json")
 
 
 def test_a_restricted_prospect_is_denied_on_every_channel_and_the_attempt_logged(
@@ -27,8 +27,9 @@ def test_a_restricted_prospect_is_denied_on_every_channel_and_the_attempt_logged
     assert "processing_restricted" not in [r["code"] for r in before["reasons"]]
 
     Prospect.objects.filter(pk=prospect.pk).update(processing_restricted_at=timezone.now())
+    account = SocialAccountFactory(employee=rep)
     for channel in ("email", "sms", "social_message", "phone"):
-        body = _post(client, "/api/outreach/check/", prospect, channel).json()
+        body = _post(client, "/api/outreach/check/", prospect, channel, account).json()
         assert body["decision"] == "deny", channel
         restricted = [r for r in body["reasons"] if r["code"] == "processing_restricted"]
         assert restricted and restricted[0]["severity"] == "block", channel

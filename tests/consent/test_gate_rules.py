@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from consent.gate import Facts, decide
-from socialcrm.lib.holidays import easter_sunday, is_french_public_holiday
+from socialcrm.lib.holidays import is_french_public_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -77,13 +77,23 @@ CASES = [
     ),
     (
         "soft opt-in: customer, analogous products, opt-out offered",
-        with_(kind="b2c", existing_customer=True, analogous_products=True),
+        with_(
+            kind="b2c",
+            existing_customer=True,
+            soft_opt_in_sale_on=datetime.date(2026, 6, 1),
+            analogous_products=True,
+        ),
         "allow",
         [],
     ),
     (
         "soft opt-in needs analogous products",
-        with_(kind="b2c", existing_customer=True, analogous_products=False),
+        with_(
+            kind="b2c",
+            existing_customer=True,
+            soft_opt_in_sale_on=datetime.date(2026, 6, 1),
+            analogous_products=False,
+        ),
         "deny",
         ["no_opt_in"],
     ),
@@ -119,7 +129,7 @@ CASES = [
     ),
     (
         "b2c phone about a contract in progress",
-        with_(channel="phone", content="", kind="b2c", contract_in_progress=True),
+        with_(channel="phone", content="", kind="b2c", existing_customer=True, about_contract=True),
         "allow",
         [],
     ),
@@ -265,10 +275,11 @@ CASES = [
         "allow",
         [],
     ),
+    # RULES 16 (2026.12): blocking for every electronic message, B2B included.
     (
         "message hiding the company",
-        with_(append_notice=False, content="Bonjour, un petit mot."),
-        "allow",
+        with_(append_notice=False, content="Bonjour, un petit mot. STOP pour ne plus recevoir."),
+        "deny",
         ["missing_sender_identification"],
     ),
     # Rule 17: content check.
@@ -400,9 +411,3 @@ def test_thresholds_are_settings(settings):
 )
 def test_french_public_holidays(day, holiday):
     assert is_french_public_holiday(day) is holiday
-
-
-def test_easter_dates():
-    assert easter_sunday(2026) == datetime.date(2026, 4, 5)
-    assert easter_sunday(2027) == datetime.date(2027, 3, 28)
-    assert easter_sunday(2024) == datetime.date(2024, 3, 31)

@@ -20,19 +20,39 @@ pytestmark = pytest.mark.django_db
 DM = "Bonjour, je vous contacte au sujet de votre projet de CRM."
 
 
+WORDING = {
+    "purpose": "prospecting",
+    "wording_shown": "Puis-je vous écrire au sujet de nos offres ?",
+}
+
+
+@pytest.fixture
+def account(rep):
+    """The rep's LinkedIn account: a social message names the account it goes through."""
+    return SocialAccountFactory(employee=rep, network="linkedin")
+
+
 def check(client, prospect, **body):
-    return client.post(
-        "/api/outreach/check/",
-        {"prospect": str(prospect.pk), "channel": "social_message", "content": DM, **body},
-        format="json",
-    )
+    """A social message by default, through the ``account`` fixture's account when it exists."""
+    body = {"prospect": str(prospect.pk), "channel": "social_message", "content": DM, **body}
+    if body["channel"] in ("social_message", "connection_request"):
+        body.setdefault("social_account", _the_account())
+    return client.post("/api/outreach/check/", body, format="json")
+
+
+def _the_account():
+    from people.models import SocialAccount
+
+    return SocialAccount.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
 def codes(response):
     return [r["code"] for r in response.json()["reasons"]]
 
 
-def test_a_consumer_is_denied_until_an_opt_in_is_recorded_then_allowed(api_as, rep, prospect):
+def test_a_consumer_is_denied_until_an_opt_in_is_recorded_then_allowed(
+    api_as, rep, prospect, account
+):
     client = api_as(rep)
     denied = check(client, prospect)
     assert denied.status_code == 200
@@ -59,7 +79,12 @@ def test_a_consumer_is_denied_until_an_opt_in_is_recorded_then_allowed(api_as, r
 
     logged = client.post(
         "/api/outreach/",
-        {"prospect": str(prospect.pk), "channel": "social_message", "content": DM},
+        {
+            "prospect": str(prospect.pk),
+            "channel": "social_message",
+            "content": DM,
+            "social_account": account.pk,
+        },
         format="json",
     )
     assert logged.status_code == 201
@@ -143,7 +168,9 @@ def test_unknown_choices_and_impossible_dates_are_400_naming_the_field(
     assert field in response.json()
 
 
-def test_an_objection_blocks_the_very_next_check_and_withdraws_consents(api_as, rep, prospect):
+def test_an_objection_blocks_the_very_next_check_and_withdraws_consents(
+    api_as, rep, prospect, account
+):
     client = api_as(rep)
     client.post(
         "/api/consents/",
@@ -152,6 +179,7 @@ def test_an_objection_blocks_the_very_next_check_and_withdraws_consents(api_as, 
             "channel": "social_message",
             "action": "grant",
             "evidence": "web_form",
+            **WORDING,
         },
         format="json",
     )
@@ -223,7 +251,9 @@ def test_only_the_dpo_lists_the_suppression_list_and_it_holds_hashes_only(api_as
     assert len(entry["identifier_index"]) == 64
 
 
-def test_a_check_without_content_decides_on_everything_but_the_words(api_as, rep, prospect):
+def test_a_check_without_content_decides_on_everything_but_the_words(
+    api_as, rep, prospect, account
+):
     """``content`` is optional (API.md): before writing, a rep may ask whether they may write."""
     client = api_as(rep)
     body = {"prospect": str(prospect.pk), "channel": "email"}
@@ -249,7 +279,7 @@ def test_someone_elses_account_is_400(api_as, rep, prospect):
 
 def test_out_of_scope_prospects_are_404_and_hr_has_no_access(api_as, rep, hr, prospect):
     outsider = EmployeeFactory(role="rep")
-    assert check(api_as(outsider), prospect).status_code == 404
+    assert check(api_as(outsider), prospect, channel="email").status_code == 404
     consent = {
         "prospect": str(prospect.pk),
         "channel": "email",
@@ -271,6 +301,7 @@ def test_a_reply_reopens_the_channel_and_restarts_the_retention_clock(api_as, re
             "channel": "email",
             "action": "grant",
             "evidence": "web_form",
+            **WORDING,
         },
         format="json",
     )
@@ -295,7 +326,7 @@ def test_a_reply_reopens_the_channel_and_restarts_the_retention_clock(api_as, re
     assert check(client, prospect, channel="email").json()["decision"] == "allow"
 
 
-def test_an_employee_in_offboarding_is_denied_at_once(api_as, rep, prospect):
+def test_an_employee_in_offboarding_is_denied_at_once(api_as, rep, prospect, account):
     Employee.objects.filter(pk=rep.pk).update(status="offboarding")
     assert "employee_inactive" in codes(check(api_as(rep), prospect))
 
@@ -334,7 +365,12 @@ def test_gathering_facts_costs_the_same_queries_whatever_the_history(
     )
     ConsentEvent.objects.bulk_create(
         ConsentEvent(
-            prospect=prospect, channel="email", action="grant", evidence="web_form", occurred_at=now
+            prospect=prospect,
+            channel="email",
+            action="grant",
+            evidence="web_form",
+            wording_shown=WORDING["wording_shown"],
+            occurred_at=now,
         )
         for _ in range(50)
     )
@@ -389,7 +425,7 @@ def test_a_statement_timeout_denies_with_gate_error(api_as, rep, settings):
     assert response.json()["decision"] == "deny"
 
 
-def _won_deal(prospect, owner):
+def _won_deal(prospect, owner, **fields):
     from deals.models import Deal
 
     return Deal.objects.create(
@@ -399,6 +435,7 @@ def _won_deal(prospect, owner):
         amount=1200,
         status="won",
         concluded_on=timezone.localdate(),
+        **fields,
     )
 
 
@@ -410,7 +447,10 @@ def test_a_customer_may_be_written_to_about_similar_products_without_an_opt_in(
     similar = {"channel": "email", "analogous_products": True}
 
     assert "no_opt_in" in codes(check(client, prospect, **similar))  # not a customer yet
+    # A sale where the opt-out was not offered with the details collected: no soft opt-in.
     _won_deal(prospect, rep)
+    assert "no_opt_in" in codes(check(client, prospect, **similar))
+    _won_deal(prospect, rep, opt_out_offered_at_sale=True)
 
     allowed = check(client, prospect, **similar)
     assert allowed.status_code == 200

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consent.models import ConsentEvent, Opposition, OutreachAttempt
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,12 @@ def url(name, prospect, *args):
     return reverse(name, args=[prospect.pk, *args])
 
 
-def test_the_panel_shows_a_denial_then_an_allow_once_consent_is_recorded(rep_client, prospect):
+def test_the_panel_shows_a_denial_then_an_allow_once_consent_is_recorded(rep_client, rep, prospect):
     assert rep_client.get(url("contact-panel", prospect)).status_code == 200
+    account = SocialAccountFactory(employee=rep)
     body = {
         "channel": "social_message",
+        "social_account": account.pk,
         "content": DM,
         "relates_to_profession": "on",
         "append_notice": "on",
@@ -42,6 +44,7 @@ def test_the_panel_shows_a_denial_then_an_allow_once_consent_is_recorded(rep_cli
             "action": "grant",
             "evidence": "written_reply",
             "proof": "said yes in DM",
+            "wording_shown": "Puis-je vous envoyer notre offre ?",
         },
     )
     assert recorded.status_code == 200

@@ -8,6 +8,7 @@ from django.utils import timezone
 from consent.models import OutreachAttempt
 from content.models import ContentUse
 from tests.content.conftest import COMPARATIVE, draft, publish
+from tests.factories import SocialAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,18 @@ def new_content(**overrides):
 
 
 def outreach(client, prospect, path="/api/outreach/", **body):
+    """A social message, through an account of the prospect's owner (RULES 11)."""
+    account = prospect.owner.social_accounts.first() or SocialAccountFactory(
+        employee=prospect.owner
+    )
     return client.post(
         path,
-        {"prospect": str(prospect.pk), "channel": "social_message", **body},
+        {
+            "prospect": str(prospect.pk),
+            "channel": "social_message",
+            "social_account": account.pk,
+            **body,
+        },
         format="json",
     )
 

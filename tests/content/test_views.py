@@ -114,8 +114,10 @@ def test_picking_fills_the_message_and_passes_the_check_then_logging_links_the_v
 ):
     version = publish(marketing, compliance)
     client.force_login(rep.user)
+    account = SocialAccountFactory(employee=rep)
     form = {
         "channel": "social_message",
+        "social_account": str(account.pk),
         "content_version": str(version.pk),
         "content": "",
         "relates_to_profession": "on",

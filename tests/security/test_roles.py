@@ -161,11 +161,11 @@ BODIES = {
     },
     ("api/outreach/", "POST"): lambda c: {
         "prospect": _owner_prospect(c),
-        "channel": "connection_request",
+        "channel": "phone",
     },
     ("api/outreach/check/", "POST"): lambda c: {
         "prospect": _owner_prospect(c),
-        "channel": "connection_request",
+        "channel": "phone",
     },
     ("api/trainings/", "POST"): lambda c: {
         "employee": c.people["owner"].pk,
