@@ -507,7 +507,7 @@ def _erase_in_other_apps(*, ids, indexes: dict[str, str]) -> dict[str, int]:
 
     - offboarding: ``PurgedEvidence`` (keyed hashes of a purged pre-hire contact) and
       ``ExportRow`` (a departing employee's export of their network);
-    - retention: ``ArchivedConsentEvent`` (consent evidence of a purged prospect);
+    - consent: the consent events kept as evidence of a removed record (RULES 19);
     - deals: the contract record stays (SET_NULL) but its free-text notes go.
     Each is looked for only when its app is installed.
     """
@@ -528,11 +528,9 @@ def _erase_in_other_apps(*, ids, indexes: dict[str, str]) -> dict[str, int]:
         counts["offboarding_export_rows"] = export_row.objects.filter(
             prospect_id__in=refs
         ).delete()[0]
-    if apps.is_installed("retention"):
-        archived = apps.get_model("retention", "ArchivedConsentEvent")
-        counts["archived_consent_events"] = archived.objects.filter(prospect_ref__in=refs).delete()[
-            0
-        ]
+    from consent.services import removed_evidence_erase
+
+    counts["removed_consent_events"] = removed_evidence_erase(prospect_refs=refs, indexes=indexes)
     if apps.is_installed("deals") and ids:
         deal = apps.get_model("deals", "Deal")
         counts["deal_notes"] = (
