@@ -266,6 +266,9 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
         cleaned = _clean_corrections(corrections) or _stored_corrections(dsar)
         if not cleaned:
             raise ValidationError({"corrections": [_("give the corrected values")]})
+        if _opposed_corrections(cleaned):
+            # RULES 1: a rectification never brings back an identifier the person objected with.
+            raise DsarRefused("opposition", _("a corrected identifier is on the suppression list"))
         dsar.corrections = json.dumps(cleaned)
     dsar.execution = Execution.QUEUED
     dsar.executed_at = timezone.now()
@@ -276,6 +279,13 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
     # Through the outbox: with the broker down the job waits there, and leaves once it is back.
     outbox.enqueue(task_name="dsar.tasks.run_dsar", args=[str(dsar.pk)])
     return dsar
+
+
+def _opposed_corrections(corrections: dict) -> bool:
+    from consent.selectors import opposed_scopes
+
+    indexes, _errors = prospect_rules.identifier_indexes(corrections)
+    return bool(opposed_scopes({field: [index] for field, index in indexes.items()}))
 
 
 def _stored_corrections(dsar) -> dict:
