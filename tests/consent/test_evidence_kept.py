@@ -249,3 +249,18 @@ def test_a_deleted_prospects_events_do_not_count_in_the_consent_coverage(api_as,
 
     assert before["social_message"]["opt_in"] == 1
     assert after["social_message"] == {"opt_in": 0, "opt_out": 0}
+
+
+def test_the_rep_and_the_manager_no_longer_see_the_deleted_prospects_outreach(
+    api_as, rep, manager, claire
+):
+    rep.manager = manager
+    rep.save()
+    assert len(api_as(manager).get("/api/outreach/").json()["results"]) == 1
+
+    api_as(rep).delete(f"/api/prospects/{claire['prospect']}/")
+
+    for caller in (rep, manager):
+        assert api_as(caller).get("/api/outreach/").json()["results"] == []
+        reply = api_as(caller).post(f"/api/outreach/{claire['attempt']}/reply/")
+        assert reply.status_code == 404
