@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -29,10 +30,10 @@ from consent.models import (
 from content import selectors as content_selectors
 from people.models import Role
 from people.permissions import role_required
-from people.selectors import employee_of
+from people.selectors import employee_of, role_of
 from prospects.selectors import prospect_get, prospects_visible_to
 from socialcrm.lib import crypto
-from socialcrm.lib.api import not_before_1970
+from socialcrm.lib.dates import in_past
 
 SALES_AND_PRIVACY = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 
@@ -64,7 +65,17 @@ class ConsentInputSerializer(serializers.Serializer):
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     proof = serializers.CharField(required=False, allow_blank=True, default="")
     wording_shown = serializers.CharField(required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(required=False, validators=[not_before_1970])
+    # RULES 2: never in the future (5 minutes of clock skew), never before 1970.
+    occurred_at = serializers.DateTimeField(required=False, validators=[in_past])
+
+
+def consent_events_visible_to(user):
+    """Events of the prospects the caller sees; the DPO also reads those of removed
+    records (RULES 19: ``prospect`` null), which no one else sees."""
+    visible = Q(prospect__in=prospects_visible_to(user).values("pk"))
+    if role_of(user) == Role.DPO:
+        visible |= Q(prospect__isnull=True)
+    return ConsentEvent.objects.filter(visible)
 
 
 class ConsentListCreate(generics.ListAPIView):
@@ -75,14 +86,17 @@ class ConsentListCreate(generics.ListAPIView):
     queryset = ConsentEvent.objects.none()
 
     def get_queryset(self):
-        visible = prospects_visible_to(self.request.user).values("pk")
-        return ConsentEvent.objects.filter(prospect__in=visible).order_by("-recorded_at")
+        return consent_events_visible_to(self.request.user).order_by("-recorded_at")
 
     @extend_schema(
         request=ConsentInputSerializer,
         responses={
             201: ConsentEventSerializer,
-            400: OpenApiResponse(description="invalid field, or invalid_consent_evidence"),
+            400: OpenApiResponse(
+                description="invalid field (a grant needs purpose and wording_shown), or "
+                "invalid_consent_evidence (only web_form, written_reply, signed, recorded_call "
+                "and sale grant)"
+            ),
             404: OpenApiResponse(description="prospect not visible"),
         },
     )
@@ -116,10 +130,7 @@ class ConsentDetail(generics.RetrieveAPIView):
     queryset = ConsentEvent.objects.none()
 
     def get_object(self):
-        visible = prospects_visible_to(self.request.user).values("pk")
-        return get_object_or_404(
-            ConsentEvent.objects.filter(prospect__in=visible), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(consent_events_visible_to(self.request.user), pk=self.kwargs["pk"])
 
 
 class ProspectConsents(APIView):
@@ -148,6 +159,17 @@ class OppositionSerializer(serializers.ModelSerializer):
         model = Opposition
         # The identifier itself is never stored: only its keyed hash.
         fields = ["id", "identifier_type", "identifier_index", "scope", "source", "created_at"]
+        read_only_fields = fields
+
+
+class OppositionCreatedSerializer(OppositionSerializer):
+    identifiers_suppressed = serializers.IntegerField(
+        help_text="How many identifiers this objection put on the list: the one given and "
+        "every one held on the records it matches (RULES 1)."
+    )
+
+    class Meta(OppositionSerializer.Meta):
+        fields = [*OppositionSerializer.Meta.fields, "identifiers_suppressed"]
         read_only_fields = fields
 
 
@@ -183,16 +205,18 @@ class OppositionListCreate(generics.ListAPIView):
 
     @extend_schema(
         request=OppositionInputSerializer,
-        responses={201: OppositionSerializer},
+        responses={201: OppositionCreatedSerializer},
     )
     def post(self, request):
         data = OppositionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # API.md: 201. Registering the same objection again is idempotent: same entry, same answer.
-        opposition, _created = services.opposition_register(
-            actor=request.user, **data.validated_data
+        objection = services.objection_register(actor=request.user, **data.validated_data)
+        opposition = objection.opposition
+        opposition.identifiers_suppressed = objection.identifiers_suppressed
+        return Response(
+            OppositionCreatedSerializer(opposition).data, status=status.HTTP_201_CREATED
         )
-        return Response(OppositionSerializer(opposition).data, status=status.HTTP_201_CREATED)
 
 
 class OppositionCheckInput(serializers.Serializer):

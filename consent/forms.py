@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.gate import SOCIAL_CHANNELS
 from consent.models import (
+    GRANTING,
+    NOT_CONSENT,
     SCOPE_CHOICES,
     CallOutcome,
     Channel,
@@ -112,7 +114,18 @@ class ConsentForm(forms.Form):
     evidence = forms.ChoiceField(
         label=_("How"),
         choices=Evidence.choices,
-        help_text=_("A like, a follow or an accepted connection is never consent."),
+        help_text=_(
+            "Only an opt-in act grants consent: a form, a reply in writing, a signature, a "
+            "recorded call, a sale. A like, a follow or an accepted connection never does."
+        ),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "What they agreed to, e.g. “our product news by e-mail”. Required for an opt-in."
+        ),
     )
     proof = forms.CharField(
         label=_("Proof"),
@@ -120,7 +133,29 @@ class ConsentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What they did and where, e.g. “answered yes to my message of 3 May”."),
     )
-    wording_shown = forms.CharField(label=_("Wording shown to them"), required=False)
+    wording_shown = forms.CharField(
+        label=_("Wording shown to them"),
+        required=False,
+        help_text=_("The exact question they said yes to. Required for an opt-in."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") != ConsentAction.GRANT:
+            return data
+        evidence = data.get("evidence")
+        if evidence in NOT_CONSENT:
+            self.add_error(
+                "evidence", _("A like, a follow or an accepted connection is not consent.")
+            )
+        elif evidence and evidence not in GRANTING:
+            self.add_error(
+                "evidence", _("An opt-out or a request not to be contacted cannot grant consent.")
+            )
+        for field in ("purpose", "wording_shown"):
+            if field in data and not data[field].strip():
+                self.add_error(field, _("Required for an opt-in: the company must prove it."))
+        return data
 
 
 class OppositionForm(forms.Form):

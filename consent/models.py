@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, connections, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.dates import in_past
 from socialcrm.lib.fields import EncryptedTextField
 
 
@@ -86,6 +87,18 @@ class Evidence(models.TextChoices):
 
 
 NOT_CONSENT = frozenset({Evidence.LIKE, Evidence.FOLLOW, Evidence.CONNECTION_ACCEPTED})
+# RULES 6: only a real opt-in act grants (``sale`` records the soft opt-in basis).
+GRANTING = frozenset(
+    {
+        Evidence.WEB_FORM,
+        Evidence.WRITTEN_REPLY,
+        Evidence.SIGNED,
+        Evidence.RECORDED_CALL,
+        Evidence.SALE,
+    }
+)
+# RULES 2: "do not contact me" is an objection on that channel, not only an opt-out.
+OBJECTING = frozenset({Evidence.OPT_OUT_LINK, Evidence.REQUEST})
 
 
 class AppendOnlyError(Exception):
@@ -131,19 +144,50 @@ def erasure_in_progress() -> bool:
 
 
 def cascade_in_database(collector, field, sub_objs, using):
-    """``on_delete`` for evidence the database deletes with its parent, ``ON DELETE CASCADE``.
+    """The ``on_delete`` of migrations 0006-0008 (events deleted with their prospect).
 
-    On PostgreSQL the foreign key cascades (migration 0006) and the append-only trigger
-    lets those deletes through, and them alone: the ORM neither reads nor deletes the
-    rows, and a prospect's deletion costs no statement per prospect. Elsewhere (SQLite,
-    development) the ORM cascades as usual.
+    Kept because those migrations name it; since 0009 a prospect's events outlive it
+    (``detach_in_database``).
     """
     if connections[using].vendor != "postgresql":
         models.CASCADE(collector, field, sub_objs, using)
 
 
-# The sub-objects are not evaluated before the call: on PostgreSQL nothing reads them.
 cascade_in_database.lazy_sub_objs = True
+
+
+def detach_in_database(collector, field, sub_objs, using):
+    """``on_delete`` for evidence that outlives its record (RULES 19): ``ON DELETE SET NULL``.
+
+    On PostgreSQL the foreign key sets ``prospect_id`` to NULL itself (migration 0009)
+    and the append-only trigger lets exactly that change through: the ORM neither reads
+    nor updates the rows, so deleting prospects costs no statement per prospect.
+    Elsewhere (SQLite, development) the collector's field update does it, through the
+    base manager: the one ORM path round ``ConsentEventQuerySet.update``.
+    """
+    if connections[using].vendor != "postgresql":
+        collector.add_field_update(field, None, sub_objs)
+
+
+# The sub-objects are not evaluated before the call: on PostgreSQL nothing reads them.
+detach_in_database.lazy_sub_objs = True
+
+
+# The evidence purge (RULES 19) may delete consent events whose record is gone, and those
+# alone: the trigger of migration 0009 checks it too (``prospect_id IS NULL``).
+EXPIRY = "expired"
+
+
+@contextlib.contextmanager
+def consent_evidence_expiry():
+    """Inside: detached consent events past the evidence period may be deleted."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AppendOnlyError("the evidence purge runs inside a transaction")
+    _set_erasure(EXPIRY)
+    try:
+        yield
+    finally:
+        _set_erasure("")
 
 
 class ConsentEventQuerySet(models.QuerySet):
@@ -151,18 +195,34 @@ class ConsentEventQuerySet(models.QuerySet):
         raise AppendOnlyError("consent events are append-only")
 
     def delete(self):
-        if not erasure_in_progress():
+        mode = _erasure_setting()
+        if mode == EXPIRY and not self.filter(prospect__isnull=False).exists():
+            return super().delete()
+        if mode != "on":
             raise AppendOnlyError("consent events are append-only")
         return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.prospect_ref = obj.prospect_id
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class ConsentEvent(models.Model):
     """One grant or withdrawal, with what proves it (GDPR art. 7(1))."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # NULL once the record is deleted (RULES 19): the event stays as evidence, naming no one.
     prospect = models.ForeignKey(
-        "prospects.Prospect", on_delete=cascade_in_database, related_name="consent_events"
+        "prospects.Prospect",
+        null=True,
+        on_delete=detach_in_database,
+        related_name="consent_events",
     )
+    # The record's id, kept after it is gone: groups a removed record's events, and an
+    # erasure request finds them through ``RemovedRecord`` (RULES 19, 22).
+    prospect_ref = models.UUIDField(null=True, editable=False, db_index=True)
     channel = models.CharField(max_length=32, choices=Channel.choices)
     action = models.CharField(max_length=16, choices=ConsentAction.choices)
     purpose = models.CharField(max_length=200, blank=True)
@@ -173,7 +233,7 @@ class ConsentEvent(models.Model):
     captured_by = models.ForeignKey(
         "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    occurred_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(validators=[in_past])
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = ConsentEventQuerySet.as_manager()
@@ -204,10 +264,39 @@ class ConsentEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("consent events are append-only")
+        self.prospect_ref = self.prospect_id
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("consent events are append-only")
+
+
+class RemovalReason(models.TextChoices):
+    DELETED = "deleted", _("Deleted by an employee")
+    RETENTION = "retention", _("End of retention")
+    OFFBOARDING = "offboarding", _("Pre-hire network of a departing employee")
+
+
+class RemovedRecord(models.Model):
+    """A prospect removed from the CRM whose evidence is kept (RULES 19).
+
+    Its consent events stay (``prospect`` NULL, ``prospect_ref`` this id) and so does
+    its outreach log (unlinked, without the texts), until ``EVIDENCE_RETENTION_DAYS``
+    after ``removed_at``. No name and no identifier: the keyed hashes of the
+    identifiers only, so an erasure request can still find and remove them (RULES 22).
+    This is not an objection: nothing here blocks collecting the person again.
+    """
+
+    prospect_ref = models.UUIDField(primary_key=True)
+    reason = models.CharField(max_length=16, choices=RemovalReason.choices)
+    email_index = models.CharField(max_length=64, blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="")
+    profile_url_index = models.CharField(max_length=64, blank=True, default="")
+    # The evidence period runs from here; the nightly evidence purge reads it in order.
+    removed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.reason} {self.prospect_ref}"
 
 
 class Decision(models.TextChoices):

@@ -25,7 +25,10 @@ def opposed_scopes(identifier_indexes: dict[str, list[str]]) -> dict[tuple[str, 
 
 
 def outreach_visible_to(user):
-    """Reps see their own log, managers their team's, the DPO and admins all; HR none."""
+    """Reps see their own log, managers their team's, the DPO and admins all; HR none.
+
+    Attempts on a removed record (``prospect`` null) are the DPO's and admins' only.
+    """
     from consent.models import OutreachAttempt
     from people.models import Role
     from people.selectors import employee_of, role_of
@@ -37,6 +40,8 @@ def outreach_visible_to(user):
     me = employee_of(user)
     if me is None or role not in (Role.REP, Role.MANAGER):
         return attempts.none()
+    # A removed record's log is evidence for the DPO alone (RULES 19).
+    attempts = attempts.filter(prospect__isnull=False)
     if role == Role.MANAGER:
         return attempts.filter(Q(employee=me) | Q(employee__manager=me))
     return attempts.filter(employee=me)

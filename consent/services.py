@@ -5,8 +5,8 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,9 @@ from audit import events
 from consent import gate, notice
 from consent.facts import ProspectNotVisible, gather_facts
 from consent.models import (
+    GRANTING,
     NOT_CONSENT,
+    OBJECTING,
     SCOPE_ALL,
     Channel,
     ConsentAction,
@@ -22,7 +24,10 @@ from consent.models import (
     Decision,
     Evidence,
     Opposition,
+    OppositionSource,
     OutreachAttempt,
+    RemovedRecord,
+    consent_erasure,
 )
 from content.selectors import vouches_for
 from content.services import content_use_record
@@ -34,9 +39,30 @@ logger = logging.getLogger(__name__)
 
 
 class InvalidConsentEvidence(ValidationError):
-    """A like, a follow or an accepted connection is not consent (RULES 6)."""
+    """Only a real opt-in act grants consent (RULES 6): not a reaction, not an opt-out."""
 
     code = "invalid_consent_evidence"
+
+
+IDENTIFIER_TYPES = ("email", "phone", "profile_url")
+
+
+def _check_grant(*, evidence: str, purpose: str, wording_shown: str) -> None:
+    """RULES 6: a grant rests on an opt-in act, and states what the person agreed to and how."""
+    if evidence not in GRANTING:
+        message = (
+            _("a like, a follow or an accepted connection is not consent")
+            if evidence in NOT_CONSENT
+            else _("an opt-out or a request not to be contacted cannot grant consent")
+        )
+        raise InvalidConsentEvidence({"evidence": message}, code="invalid_consent_evidence")
+    missing = {
+        field: _("state it: a consent must be provable (GDPR art. 7(1))")
+        for field, value in (("purpose", purpose), ("wording_shown", wording_shown))
+        if not (value or "").strip()
+    }
+    if missing:
+        raise ValidationError(missing, code="required")
 
 
 @transaction.atomic
@@ -53,11 +79,8 @@ def consent_record(
     wording_shown: str = "",
     occurred_at=None,
 ) -> ConsentEvent:
-    if action == ConsentAction.GRANT and evidence in NOT_CONSENT:
-        raise InvalidConsentEvidence(
-            {"evidence": _("a like, a follow or an accepted connection is not consent")},
-            code="invalid_consent_evidence",
-        )
+    if action == ConsentAction.GRANT:
+        _check_grant(evidence=evidence, purpose=purpose, wording_shown=wording_shown)
     event = ConsentEvent(
         prospect=prospect,
         channel=channel,
@@ -75,6 +98,16 @@ def consent_record(
         # A consent is contact coming from the person: it restarts the retention clock.
         _restart_retention(prospect, event.occurred_at)
     events.created(actor=actor, obj=event, fields=["channel", "action", "evidence"])
+    if action == ConsentAction.WITHDRAW and evidence in OBJECTING:
+        # RULES 2: "do not contact me" is an objection on that channel, for the person.
+        for identifier_type, index in _identifier_indexes_of(prospect):
+            _suppress(
+                actor=actor,
+                given=(identifier_type, index),
+                scope=channel,
+                source=OppositionSource.PROSPECT_REQUEST,
+                already_withdrawn=prospect.pk,
+            )
     emit_webhook(
         "consent.changed",
         {"consent_id": event.pk, "prospect_id": prospect.pk, "employee_id": event.captured_by_id},
@@ -268,68 +301,148 @@ def _restart_retention(prospect, contact_at) -> None:
     prospect.refresh_from_db(fields=["retention_until"])
 
 
+@dataclasses.dataclass(frozen=True)
+class Objection:
+    """What registering one objection did (RULES 1)."""
+
+    opposition: Opposition  # the entry of the identifier given
+    created: bool  # anything new went on the list
+    identifiers_suppressed: int  # the identifier given and every one held on matching records
+
+
 @transaction.atomic
+def objection_register(
+    *, actor, identifier_type: str, value: str, scope: str, source: str
+) -> Objection:
+    """The person objects (RULES 1, 21): the identifier given and every identifier held on
+    each prospect matching it go on the suppression list with this scope, as keyed hashes.
+
+    Idempotent: registering it again adds nothing and answers the same. Matching prospects'
+    consents on the channels concerned are withdrawn. ``ValueError`` on an unreadable value.
+    """
+    index = crypto.blind_index(identifier_type, value)
+    return _suppress(
+        actor=actor,
+        given=(identifier_type, index),
+        scope=scope,
+        source=source,
+        personal=lambda: {"identifier_type": identifier_type, "value": value, "scope": scope},
+    )
+
+
 def opposition_register(
     *, actor, identifier_type: str, value: str, scope: str, source: str
 ) -> tuple[Opposition, bool]:
-    """Add a keyed hash to the suppression list (idempotent) and withdraw matching consents."""
-    index = crypto.blind_index(identifier_type, value)
-    opposition, created = Opposition.objects.get_or_create(
-        identifier_type=identifier_type,
-        identifier_index=index,
-        scope=scope,
-        defaults={
-            "source": source,
-            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
-        },
+    """``objection_register`` as (the given identifier's entry, whether anything was added)."""
+    objection = objection_register(
+        actor=actor, identifier_type=identifier_type, value=value, scope=scope, source=source
     )
-    if created:
-        from prospects.models import Prospect
+    return objection.opposition, objection.created
 
-        matching = Prospect.objects.filter(**{f"{identifier_type}_index": index})
+
+def _identifier_indexes_of(prospect) -> list[tuple[str, str]]:
+    return [
+        (identifier_type, index)
+        for identifier_type in IDENTIFIER_TYPES
+        if (index := getattr(prospect, f"{identifier_type}_index", None))
+    ]
+
+
+def _suppress(
+    *, actor, given: tuple[str, str], scope: str, source: str, personal=None, already_withdrawn=None
+) -> Objection:
+    from prospects.models import Prospect
+
+    identifier_type, index = given
+    matching = list(
+        Prospect.objects.filter(**{f"{identifier_type}_index": index}).values_list(
+            "pk", "email_index", "phone_index", "profile_url_index"
+        )
+    )
+    wanted = {given}
+    for _pk, *indexes in matching:
+        wanted.update(
+            (kind, value) for kind, value in zip(IDENTIFIER_TYPES, indexes, strict=True) if value
+        )
+    condition = Q(pk__in=[])
+    for kind, value in wanted:
+        condition |= Q(identifier_type=kind, identifier_index=value)
+    present = {
+        (o.identifier_type, o.identifier_index): o
+        for o in Opposition.objects.filter(condition, scope=scope)
+    }
+    missing = sorted(wanted - set(present))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    # Two objections at once: the unique constraint keeps one entry per (identifier, scope).
+    Opposition.objects.bulk_create(
+        [
+            Opposition(
+                identifier_type=kind,
+                identifier_index=value,
+                scope=scope,
+                source=source,
+                created_by=user,
+            )
+            for kind, value in missing
+        ],
+        ignore_conflicts=True,
+    )
+    if missing:
+        present = {
+            (o.identifier_type, o.identifier_index): o
+            for o in Opposition.objects.filter(condition, scope=scope)
+        }
+    opposition = present[given]
+    if missing:
         channels = [c for c in Channel.values if scope in (SCOPE_ALL, c)]
+        now = timezone.now()
         withdrawals = [
             ConsentEvent(
-                prospect=prospect,
+                prospect_id=pk,
                 channel=channel,
                 action=ConsentAction.WITHDRAW,
                 evidence=Evidence.REQUEST,
                 purpose="objection",
-                occurred_at=timezone.now(),
+                occurred_at=now,
             )
-            for prospect in matching.only("pk")
+            for pk, *_indexes in matching
+            if pk != already_withdrawn
             for channel in channels
         ]
         ConsentEvent.objects.bulk_create(withdrawals)
-        events.record(
-            actor=actor, action="opposition.registered", obj=opposition, fields=[identifier_type]
-        )
+        for kind, value in missing:
+            events.record(
+                actor=actor,
+                action="opposition.registered",
+                obj=present[(kind, value)],
+                fields=[kind],
+            )
         emit_webhook(
             "opposition.created",
             {
                 "opposition_id": opposition.pk,
-                "prospect_ids": sorted({str(w.prospect_id) for w in withdrawals}),
+                "prospect_ids": sorted({str(pk) for pk, *_indexes in matching}),
             },
-            personal=lambda: {"identifier_type": identifier_type, "value": value, "scope": scope},
+            personal=personal,
         )
-    return opposition, created
+    return Objection(
+        opposition=opposition, created=bool(missing), identifiers_suppressed=len(wanted)
+    )
 
 
 @transaction.atomic
 def prospect_object(*, actor, prospect) -> list[Opposition]:
-    """The person objects to any contact: every identifier goes on the suppression list."""
-    registered = []
-    for identifier_type in ("email", "phone", "profile_url"):
-        value = getattr(prospect, identifier_type)
-        if value:
-            opposition, _created = opposition_register(
-                actor=actor,
-                identifier_type=identifier_type,
-                value=value,
-                scope=SCOPE_ALL,
-                source="prospect_request",
-            )
-            registered.append(opposition)
+    """The person objects to any contact: every identifier goes on the suppression list,
+    with every identifier held on the records that share one of them (RULES 1)."""
+    registered = [
+        _suppress(
+            actor=actor,
+            given=pair,
+            scope=SCOPE_ALL,
+            source=OppositionSource.PROSPECT_REQUEST,
+        ).opposition
+        for pair in _identifier_indexes_of(prospect)
+    ]
     if not registered:
         # No identifier to hash: the objection lives on as withdrawals on every channel.
         ConsentEvent.objects.bulk_create(
@@ -367,3 +480,92 @@ def opposition_list_import(*, actor, lines) -> tuple[int, list[tuple[int, str]]]
             continue
         added += created
     return added, errors
+
+
+# --- Evidence that outlives its record (RULES 19) -------------------------------------------
+
+_UPDATE_CHUNK = 500
+
+
+def evidence_keep(*, prospect_ids, reason: str, removed_at=None) -> dict[str, int]:
+    """Before these prospects are deleted: keep their evidence, without their values.
+
+    The one way every removal goes (a rep's delete, the retention purge, the offboarding
+    purge). Their consent events stay as they are: the foreign key sets ``prospect`` to
+    NULL when the prospect goes (``ON DELETE SET NULL``, migration 0009). Their outreach
+    attempts stay too, unlinked the same way, with both texts emptied (they were written
+    to the person). A ``RemovedRecord`` per prospect holds the keyed hashes of its
+    identifiers, so an erasure request still finds the evidence, and starts the evidence
+    period. A few statements per batch, none per prospect. Call it in the deleting
+    transaction.
+    """
+    from prospects.models import Prospect
+
+    ids = list(prospect_ids)
+    if not ids:
+        return {"consent_events_kept": 0, "outreach_minimised": 0}
+    removed_at = removed_at or timezone.now()
+    RemovedRecord.objects.bulk_create(
+        [
+            RemovedRecord(
+                prospect_ref=pk,
+                reason=reason,
+                email_index=email or "",
+                phone_index=phone or "",
+                profile_url_index=profile_url or "",
+                removed_at=removed_at,
+            )
+            for pk, email, phone, profile_url in Prospect.objects.filter(pk__in=ids).values_list(
+                "pk", "email_index", "phone_index", "profile_url_index"
+            )
+        ],
+        # A batch replayed after a lost connection: the first removal date stands.
+        ignore_conflicts=True,
+    )
+    return {
+        "consent_events_kept": ConsentEvent.objects.filter(prospect_id__in=ids).count(),
+        "outreach_minimised": outreach_contents_empty(
+            OutreachAttempt.objects.filter(prospect_id__in=ids).values_list("id", flat=True)
+        ),
+    }
+
+
+def outreach_contents_empty(attempt_ids) -> int:
+    """Replace both texts of these attempts by an empty value, sealed for each row."""
+    ids = list(attempt_ids)
+    emptied = 0
+    # One UPDATE per chunk keeps the statement well under PostgreSQL's parameter limit.
+    for start in range(0, len(ids), _UPDATE_CHUNK):
+        chunk = ids[start : start + _UPDATE_CHUNK]
+        columns = {name: _sealed_empty_by_row(name, chunk) for name in ("content", "final_content")}
+        emptied += OutreachAttempt.objects.filter(pk__in=chunk).update(**columns)
+    return emptied
+
+
+def _sealed_empty_by_row(name: str, ids) -> Case:
+    # Sealed per row: the encryption binds each value to its table, column and id.
+    column = OutreachAttempt._meta.get_field(name)
+    return Case(
+        *[When(pk=pk, then=Value(column.seal("", pk=pk))) for pk in ids],
+        output_field=models.TextField(),
+    )
+
+
+def removed_evidence_erase(*, prospect_refs=(), indexes: dict[str, str]) -> int:
+    """An erasure request (RULES 22) removes the kept evidence of the person's removed
+    records: those given, and those whose keyed hashes match ``indexes`` ({type: index}).
+
+    Call it inside the erasure's transaction. Returns the consent events removed.
+    """
+    condition = Q(pk__in=list(prospect_refs))
+    for identifier_type, index in indexes.items():
+        if identifier_type in IDENTIFIER_TYPES and index:
+            condition |= Q(**{f"{identifier_type}_index": index})
+    removed = RemovedRecord.objects.filter(condition)
+    refs = set(removed.values_list("prospect_ref", flat=True)) | set(prospect_refs)
+    with consent_erasure():
+        erased, _detail = ConsentEvent.objects.filter(
+            prospect__isnull=True, prospect_ref__in=refs
+        ).delete()
+    removed.delete()
+    return erased

@@ -209,16 +209,18 @@ def suppression_list(request):
     list_form = OppositionListForm()
     if request.method == "POST" and form.is_valid():
         try:
-            _opposition, created = services.opposition_register(
-                actor=request.user, **form.cleaned_data
-            )
+            objection = services.objection_register(actor=request.user, **form.cleaned_data)
         except ValueError as exc:
             form.add_error("value", str(exc))
         else:
             messages.success(
                 request,
-                _("Objection registered.")
-                if created
+                _(
+                    "Objection registered: %(count)d identifiers of this person are on the "
+                    "suppression list."
+                )
+                % {"count": objection.identifiers_suppressed}
+                if objection.created
                 else _("This objection was already registered."),
             )
             return redirect("suppression-list")

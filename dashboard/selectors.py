@@ -131,7 +131,7 @@ def _consent_sql() -> tuple[str, list]:
                 SELECT channel, action, ROW_NUMBER() OVER (
                     PARTITION BY prospect_id, channel ORDER BY occurred_at DESC, action DESC
                 ) AS position
-                FROM {table}
+                FROM {table} WHERE prospect_id IS NOT NULL
             ) ranked WHERE position = 1
         """  # noqa: S608 - the table name comes from the model
     sql = f"""

@@ -437,6 +437,9 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
         cleaned = _clean_corrections(corrections) or _stored_corrections(dsar)
         if not cleaned:
             raise ValidationError({"corrections": [_("give the corrected values")]})
+        if _opposed_corrections(cleaned):
+            # RULES 1: a rectification never brings back an identifier the person objected with.
+            raise DsarRefused("opposition", _("a corrected identifier is on the suppression list"))
         dsar.corrections = json.dumps(cleaned)
     dsar.execution = Execution.QUEUED
     dsar.executed_at = timezone.now()
@@ -447,6 +450,13 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
     # Through the outbox: with the broker down the job waits there, and leaves once it is back.
     outbox.enqueue(task_name="dsar.tasks.run_dsar", args=[str(dsar.pk)])
     return dsar
+
+
+def _opposed_corrections(corrections: dict) -> bool:
+    from consent.selectors import opposed_scopes
+
+    indexes, _errors = prospect_rules.identifier_indexes(corrections)
+    return bool(opposed_scopes({field: [index] for field, index in indexes.items()}))
 
 
 def _stored_corrections(dsar) -> dict:
@@ -735,7 +745,7 @@ def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:
 
     - offboarding: ``PurgedEvidence`` (keyed hashes of a purged pre-hire contact) and
       ``ExportRow`` (a departing employee's export of their network);
-    - retention: ``ArchivedConsentEvent`` (consent evidence of a purged prospect);
+    - consent: the consent events kept as evidence of a removed record (RULES 19);
     - deals: the contract record stays (SET_NULL) but its free-text notes go.
     Each is looked for only when its app is installed.
     """
@@ -756,11 +766,9 @@ def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:
         counts["offboarding_export_rows"] = export_row.objects.filter(
             prospect_id__in=refs
         ).delete()[0]
-    if apps.is_installed("retention"):
-        archived = apps.get_model("retention", "ArchivedConsentEvent")
-        counts["archived_consent_events"] = archived.objects.filter(prospect_ref__in=refs).delete()[
-            0
-        ]
+    from consent.services import removed_evidence_erase
+
+    counts["removed_consent_events"] = removed_evidence_erase(prospect_refs=refs, indexes=indexes)
     if apps.is_installed("deals") and ids:
         deal = apps.get_model("deals", "Deal")
         counts["deal_notes"] = (

@@ -41,7 +41,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
-from consent.models import ConsentEvent, OutreachAttempt
+from consent.models import ConsentEvent, OutreachAttempt, RemovalReason
+from consent.services import evidence_keep
 from offboarding.models import (
     STEP_ORDER,
     Attestation,
@@ -523,9 +524,12 @@ def _purge_prehire_data(case: Offboarding, step: OffboardingStep) -> str:
         )
     PurgedEvidence.objects.bulk_create(evidence, ignore_conflicts=True)
     # The same condition as the selection: a record moved or changed meanwhile stays.
-    deleted, by_model = _own_network(
-        Prospect.objects.filter(owner=case.employee, id__in=batch)
-    ).delete()
+    leaving = _own_network(Prospect.objects.filter(owner=case.employee, id__in=batch))
+    # The consent events and outreach themselves stay too, unlinked (RULES 19).
+    evidence_keep(
+        prospect_ids=leaving.values_list("id", flat=True), reason=RemovalReason.OFFBOARDING
+    )
+    deleted, by_model = leaving.delete()
     purged = by_model.get(Prospect._meta.label, 0)
     if purged:
         events.record(

@@ -1,15 +1,11 @@
 """What the retention jobs (RULES 18-19) need to remember between nights.
 
 - ``RepermissionRequest``: the one re-permission attempt of a retention period.
-- ``ArchivedConsentEvent``: the consent evidence of a purged prospect, minimised.
 - ``RetentionCursor``: how far the evidence purge has gone through the outreach log.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from consent.models import Channel, ConsentAction, Evidence
-from socialcrm.lib.fields import EncryptedTextField
 
 
 class RepermissionRequest(models.Model):
@@ -44,40 +40,6 @@ class RepermissionRequest(models.Model):
 
     def __str__(self):
         return f"{self.prospect_id} until {self.retention_until}"
-
-
-class ArchivedConsentEvent(models.Model):
-    """A purged prospect's consent event, minimised, kept as evidence (RULES 19).
-
-    ``consent.ConsentEvent`` cascades with its prospect, so the purge copies each
-    event here first: channel, action, kind of evidence, purpose, the wording
-    shown, who captured it and when. The free-text proof (what the person wrote
-    or did) is not copied. Deleted once ``keep_until`` has passed.
-    """
-
-    # The original event's id: copying twice is a no-op.
-    id = models.UUIDField(primary_key=True, editable=False)
-    # The purged prospect's id groups the events; it names no one once the record is gone.
-    prospect_ref = models.UUIDField()
-    channel = models.CharField(max_length=32, choices=Channel.choices)
-    action = models.CharField(max_length=16, choices=ConsentAction.choices)
-    purpose = models.CharField(max_length=200, blank=True)
-    evidence = models.CharField(max_length=32, choices=Evidence.choices)
-    wording_shown = EncryptedTextField(blank=True, default="")
-    captured_by = models.ForeignKey(
-        "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    occurred_at = models.DateTimeField()
-    recorded_at = models.DateTimeField()
-    archived_at = models.DateTimeField()
-    keep_until = models.DateField(db_index=True)
-
-    class Meta:
-        verbose_name = _("archived consent event")
-        verbose_name_plural = _("archived consent events")
-
-    def __str__(self):
-        return f"{self.action} {self.channel}"
 
 
 class RetentionCursor(models.Model):

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from consent.models import ConsentEvent, OutreachAttempt
+from consent.models import ConsentEvent, OutreachAttempt, RemovedRecord
 from deals.selectors import customer_q
 from prospects.models import Prospect, ValueHistory
-from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
+from retention.models import RepermissionRequest, RetentionCursor
 
 OUTREACH_CONTENT_CURSOR = "outreach_content"
 
@@ -94,8 +94,17 @@ def outreach_contents_due(
     return attempts.order_by("created_at", "id")
 
 
-def archived_consent_due(*, today: datetime.date) -> QuerySet[ArchivedConsentEvent]:
-    return ArchivedConsentEvent.objects.filter(keep_until__lt=today)
+def removed_records_due(*, now: datetime.datetime) -> QuerySet[RemovedRecord]:
+    """Removed prospects whose evidence period has ended (RULES 19)."""
+    return RemovedRecord.objects.filter(removed_at__lt=evidence_cutoff(now=now))
+
+
+def unlisted_detached_consent_due(*, now: datetime.datetime) -> QuerySet[ConsentEvent]:
+    """Consent events of a record removed some other way (no ``RemovedRecord``): their
+    period runs from when they were recorded."""
+    return ConsentEvent.objects.filter(
+        prospect__isnull=True, recorded_at__lt=evidence_cutoff(now=now)
+    ).exclude(Exists(RemovedRecord.objects.filter(prospect_ref=OuterRef("prospect_ref"))))
 
 
 def prospects_due_counts(*, today: datetime.date) -> dict[str, int]:
@@ -107,7 +116,7 @@ def prospects_due_counts(*, today: datetime.date) -> dict[str, int]:
         else 0,
         "prospects": expired.count(),
         "value_history": ValueHistory.objects.filter(prospect__in=expired).count(),
-        "consent_events_archived": ConsentEvent.objects.filter(prospect__in=expired).count(),
+        "consent_events_kept": ConsentEvent.objects.filter(prospect__in=expired).count(),
         "outreach_minimised": OutreachAttempt.objects.filter(prospect__in=expired).count(),
     }
 
@@ -117,5 +126,10 @@ def evidence_due_counts(*, now: datetime.datetime) -> dict[str, int]:
     cursor = RetentionCursor.objects.filter(name=OUTREACH_CONTENT_CURSOR).first()
     return {
         "outreach_contents": outreach_contents_due(now=now, cursor=cursor).count(),
-        "archived_consent_events": archived_consent_due(today=timezone.localdate(now)).count(),
+        "removed_records": removed_records_due(now=now).count(),
+        "consent_events": ConsentEvent.objects.filter(
+            prospect__isnull=True,
+            prospect_ref__in=removed_records_due(now=now).values("prospect_ref"),
+        ).count()
+        + unlisted_detached_consent_due(now=now).count(),
     }

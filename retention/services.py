@@ -18,27 +18,32 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import models, transaction
-from django.db.models import Case, Value, When
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit import events
-from consent.models import ConsentEvent, OutreachAttempt
+from consent.models import (
+    ConsentEvent,
+    RemovalReason,
+    RemovedRecord,
+    consent_evidence_expiry,
+)
+from consent.services import evidence_keep, outreach_contents_empty
 from deals import services as deal_services
 from people.models import Employee
 from prospects import rules as prospect_rules
 from prospects.models import Prospect, ValueHistory
 from retention import selectors
-from retention.models import ArchivedConsentEvent, RepermissionRequest, RetentionCursor
+from retention.models import RepermissionRequest, RetentionCursor
 
 logger = logging.getLogger(__name__)
 
 # Who the audit trail names for these jobs: no user runs them.
 ACTOR = "retention"
-_UPDATE_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -170,10 +175,9 @@ def repermission_request_batch(*, run_id: str, today: datetime.date, batch_size:
 def expired_prospects_purge_batch(*, run_id: str, today: datetime.date, batch_size: int) -> Batch:
     """Delete prospects past retention with their value history and shares (RULES 18).
 
-    Evidence stays, minimised (RULES 19): outreach attempts keep their decision,
-    reasons and dates but lose the link and the message text; consent events,
-    which the consent app deletes with their prospect, are copied first without
-    the free-text proof into ``ArchivedConsentEvent`` for the evidence period.
+    Evidence stays (RULES 19, ``consent.services.evidence_keep``): consent events and
+    outreach attempts lose the link to the record, attempts their message text too,
+    until ``EVIDENCE_RETENTION_DAYS`` after the purge.
     """
     claimed = list(
         selectors.expired_prospects(today=today)
@@ -186,12 +190,9 @@ def expired_prospects_purge_batch(*, run_id: str, today: datetime.date, batch_si
     counts = {
         "prospects": len(claimed),
         "value_history": ValueHistory.objects.filter(prospect_id__in=claimed).count(),
-        "consent_events_archived": _archive_consent_events(claimed, today=today),
-        "outreach_minimised": _empty_outreach_contents(
-            OutreachAttempt.objects.filter(prospect_id__in=claimed).values_list("id", flat=True)
-        ),
+        **evidence_keep(prospect_ids=claimed, reason=RemovalReason.RETENTION),
     }
-    # Value history, shares and re-permission requests cascade; outreach is unlinked.
+    # Value history, shares and re-permission requests cascade; evidence is unlinked.
     Prospect.objects.filter(pk__in=claimed).delete()
     _audit("retention.prospects_purged", run_id=run_id, counts=counts)
     return Batch(counts, more=len(claimed) == batch_size)
@@ -199,21 +200,33 @@ def expired_prospects_purge_batch(*, run_id: str, today: datetime.date, batch_si
 
 @transaction.atomic
 def evidence_purge_batch(*, run_id: str, now: datetime.datetime, batch_size: int) -> Batch:
-    """Empty outreach contents older than ``EVIDENCE_RETENTION_DAYS`` (RULES 19).
+    """The end of the evidence period, ``EVIDENCE_RETENTION_DAYS`` (RULES 19).
 
-    The attempt itself stays: channel, decision, reasons, rules version, dates.
-    Archived consent events whose period has ended go too.
+    Removed records whose period has ended go with their consent events (the only
+    events the append-only rule lets go, ``consent_evidence_expiry``). Outreach
+    contents older than the period are emptied; the attempt itself stays: channel,
+    decision, reasons, rules version, dates.
     """
-    today = timezone.localdate(now)
-    archived = list(
-        selectors.archived_consent_due(today=today)
-        .order_by("keep_until", "id")
+    removed = list(
+        selectors.removed_records_due(now=now)
+        .order_by("removed_at", "prospect_ref")
         .select_for_update(skip_locked=True)
-        .values_list("id", flat=True)[:batch_size]
+        .values_list("prospect_ref", flat=True)[:batch_size]
     )
-    if archived:
-        ArchivedConsentEvent.objects.filter(pk__in=archived).delete()
-    room = batch_size - len(archived)
+    unlisted = list(
+        selectors.unlisted_detached_consent_due(now=now)
+        .order_by("recorded_at", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[: batch_size - len(removed)]
+    )
+    consent_events = 0
+    if removed or unlisted:
+        with consent_evidence_expiry():
+            consent_events, _detail = ConsentEvent.objects.filter(
+                Q(prospect_ref__in=removed) | Q(pk__in=unlisted), prospect__isnull=True
+            ).delete()
+        RemovedRecord.objects.filter(pk__in=removed).delete()
+    room = batch_size - len(removed) - len(unlisted)
     contents: list[tuple[uuid.UUID, datetime.datetime]] = []
     if room:
         RetentionCursor.objects.get_or_create(name=selectors.OUTREACH_CONTENT_CURSOR)
@@ -227,67 +240,18 @@ def evidence_purge_batch(*, run_id: str, now: datetime.datetime, batch_size: int
             ]
         )
         if contents:
-            _empty_outreach_contents([pk for pk, _created in contents])
+            outreach_contents_empty([pk for pk, _created in contents])
             cursor.last_id, cursor.created_at = contents[-1]
             cursor.save(update_fields=["last_id", "created_at"])
-    counts = {"outreach_contents": len(contents), "archived_consent_events": len(archived)}
+    counts = {
+        "outreach_contents": len(contents),
+        "removed_records": len(removed),
+        "consent_events": consent_events,
+    }
     if not any(counts.values()):
         return Batch()
     _audit("retention.evidence_purged", run_id=run_id, counts=counts)
-    return Batch(counts, more=len(archived) + len(contents) == batch_size)
-
-
-def _archive_consent_events(prospect_ids, *, today: datetime.date) -> int:
-    # The consent stops being used with the purge: its proof is kept for the evidence period.
-    keep_until = today + datetime.timedelta(days=settings.EVIDENCE_RETENTION_DAYS)
-    now = timezone.now()
-    copies = [
-        ArchivedConsentEvent(
-            id=event.id,
-            prospect_ref=event.prospect_id,
-            channel=event.channel,
-            action=event.action,
-            purpose=event.purpose,
-            evidence=event.evidence,
-            wording_shown=event.wording_shown,
-            captured_by_id=event.captured_by_id,
-            occurred_at=event.occurred_at,
-            recorded_at=event.recorded_at,
-            archived_at=now,
-            keep_until=keep_until,
-        )
-        for event in ConsentEvent.objects.filter(prospect_id__in=prospect_ids).defer("proof")
-    ]
-    ArchivedConsentEvent.objects.bulk_create(copies, ignore_conflicts=True)
-    return len(copies)
-
-
-def _empty_outreach_contents(attempt_ids) -> int:
-    """Replace both texts of these attempts by an empty value, sealed for each row."""
-    ids = list(attempt_ids)
-    emptied = 0
-    # One UPDATE per chunk keeps the statement well under PostgreSQL's parameter limit
-    # whatever RETENTION_BATCH_SIZE is.
-    for start in range(0, len(ids), _UPDATE_CHUNK):
-        chunk = ids[start : start + _UPDATE_CHUNK]
-        columns = {name: _sealed_empty_by_row(name, chunk) for name in ("content", "final_content")}
-        emptied += OutreachAttempt.objects.filter(pk__in=chunk).update(**columns)
-    return emptied
-
-
-def _sealed_empty_by_row(name: str, ids) -> Case:
-    # Sealed per row: the encryption binds each value to its table, column and id.
-    column = OutreachAttempt._meta.get_field(name)
-    return Case(
-        *[
-            When(
-                pk=pk,
-                then=Value(column.seal("", pk=pk)),
-            )
-            for pk in ids
-        ],
-        output_field=models.TextField(),
-    )
+    return Batch(counts, more=len(removed) + len(unlisted) + len(contents) == batch_size)
 
 
 def _audit(action: str, *, run_id: str, counts: dict[str, int]) -> None:

@@ -38,7 +38,7 @@ def purge_expired_prospects(run_id: str | None = None) -> dict:
 
 @shared_task(**_JOB_OPTIONS)
 def purge_evidence(run_id: str | None = None) -> dict:
-    """RULES 19: outreach contents and archived consent past the evidence period."""
+    """RULES 19: outreach contents, and removed records' consent, past the evidence period."""
     run_id = run_id or services.new_run_id()
     batch = services.evidence_purge_batch(
         run_id=run_id, now=timezone.now(), batch_size=settings.RETENTION_BATCH_SIZE

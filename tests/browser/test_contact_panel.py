@@ -58,7 +58,8 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
     consent_form.locator("select[name=action]").select_option("grant")
     consent_form.locator("select[name=evidence]").select_option("written_reply")
     consent_form.locator("textarea[name=proof]").fill("Replied 'yes, send it' to my DM on 3 May")
-    consent_form.locator("[name=wording_shown]").fill("Puis-je vous envoyer notre offre ?")
+    consent_form.locator("input[name=purpose]").fill("Our offer by direct message")
+    consent_form.locator("input[name=wording_shown]").fill("May I send you our offer here?")
     consent_form.get_by_role("button", name="Record").click()
     expect(panel.locator("td .allow")).to_have_text("Opt-in")
 

@@ -122,6 +122,8 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     consent_form.locator("textarea[name=proof]").fill(
         "A répondu « oui, envoyez-la-moi » à mon message du 3 mai"
     )
+    consent_form.locator("input[name=purpose]").fill("Notre offre par message")
+    consent_form.locator("input[name=wording_shown]").fill("Puis-je vous envoyer notre offre ?")
     consent_form.get_by_role("button", name="Enregistrer").click()
     expect(panel.locator("td .allow")).to_have_text("Consentement (opt-in)")
 

@@ -33,6 +33,7 @@ def allowed(api_as, rep, prospect):
             "evidence": "web_form",
             "proof": "Ticked the box on the contact form",
             "wording_shown": "J’accepte de recevoir vos offres par e-mail.",
+            "purpose": "offers by e-mail",
         },
         format="json",
     )

@@ -134,6 +134,8 @@ def test_consent_events_are_immutable_through_the_api(api_as, rep, prospect):
             "channel": "email",
             "action": "grant",
             "evidence": "web_form",
+            "purpose": "offers by e-mail",
+            "wording_shown": "May we send you our offers?",
         },
         format="json",
     ).json()
@@ -162,6 +164,8 @@ def test_unknown_choices_and_impossible_dates_are_400_naming_the_field(
         "channel": "email",
         "action": "grant",
         "evidence": "web_form",
+        "purpose": "offers by e-mail",
+        "wording_shown": "May we send you our offers?",
     }
     response = api_as(rep).post("/api/consents/", {**body, field: value}, format="json")
     assert response.status_code == 400
@@ -179,7 +183,8 @@ def test_an_objection_blocks_the_very_next_check_and_withdraws_consents(
             "channel": "social_message",
             "action": "grant",
             "evidence": "web_form",
-            **WORDING,
+            "purpose": "offers by e-mail",
+            "wording_shown": "May we send you our offers?",
         },
         format="json",
     )
@@ -285,6 +290,8 @@ def test_out_of_scope_prospects_are_404_and_hr_has_no_access(api_as, rep, hr, pr
         "channel": "email",
         "action": "grant",
         "evidence": "web_form",
+        "purpose": "offers by e-mail",
+        "wording_shown": "May we send you our offers?",
     }
     assert api_as(outsider).post("/api/consents/", consent, format="json").status_code == 404
     assert api_as(outsider).get(f"/api/prospects/{prospect.pk}/consents/").status_code == 404
@@ -301,7 +308,8 @@ def test_a_reply_reopens_the_channel_and_restarts_the_retention_clock(api_as, re
             "channel": "email",
             "action": "grant",
             "evidence": "web_form",
-            **WORDING,
+            "purpose": "offers by e-mail",
+            "wording_shown": "May we send you our offers?",
         },
         format="json",
     )

@@ -24,6 +24,7 @@ def record(prospect, **overrides):
         "evidence": "written_reply",
         "proof": "Replied 'yes, send me the offer' to my LinkedIn message",
         "wording_shown": "May we e-mail you our offers?",
+        "purpose": "our offers by e-mail",
     }
     return consent_record(**{**data, **overrides})
 

@@ -44,7 +44,8 @@ def test_the_panel_shows_a_denial_then_an_allow_once_consent_is_recorded(rep_cli
             "action": "grant",
             "evidence": "written_reply",
             "proof": "said yes in DM",
-            "wording_shown": "Puis-je vous envoyer notre offre ?",
+            "purpose": "our offer by DM",
+            "wording_shown": "May I send you our offer?",
         },
     )
     assert recorded.status_code == 200
@@ -76,7 +77,13 @@ def test_one_click_objection_blocks_every_identifier(rep_client, prospect):
 def test_a_reply_is_recorded_from_the_log(rep_client, prospect, rep):
     rep_client.post(
         url("contact-consent", prospect),
-        {"channel": "email", "action": "grant", "evidence": "web_form"},
+        {
+            "channel": "email",
+            "action": "grant",
+            "evidence": "web_form",
+            "purpose": "our offers",
+            "wording_shown": "I agree to receive your offers by e-mail",
+        },
     )
     rep_client.post(
         url("contact-log", prospect), {"channel": "email", "content": DM, "append_notice": "on"}

@@ -61,16 +61,23 @@ def test_the_erasure_switch_needs_a_transaction():
 
 
 @pytest.mark.django_db
-def test_deleting_a_prospect_still_takes_its_events_and_nothing_else():
+def test_deleting_a_prospect_keeps_its_events_unlinked_and_changes_nothing_else():
+    # RULES 19 (2026.12): the events outlive their record; before, they went with it.
     prospect = ProspectFactory()
-    _event(prospect)
+    prospect_id = prospect.pk
+    event = _event(prospect)
     kept = _event(ProspectFactory())
     with transaction.atomic():
         prospect.delete()
-        # The cascade's permission is over once the prospect is gone.
+        # The foreign key's permission covers its own SET NULL, nothing more.
         with pytest.raises(IntegrityError), transaction.atomic():
             _raw("DELETE FROM consent_consentevent WHERE id = %s", [kept.pk])
-    assert list(ConsentEvent.objects.values_list("pk", flat=True)) == [kept.pk]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _raw("UPDATE consent_consentevent SET prospect_id = NULL WHERE id = %s", [kept.pk])
+    detached = ConsentEvent.objects.get(pk=event.pk)
+    assert (detached.prospect_id, detached.prospect_ref) == (None, prospect_id)
+    assert (detached.proof, detached.occurred_at) == ("Replied yes", T0)
+    assert ConsentEvent.objects.get(pk=kept.pk).prospect_id is not None
 
 
 @pytest.mark.django_db
@@ -81,11 +88,15 @@ def test_deleting_prospects_costs_the_same_statements_however_many_there_are():
 
     def delete_with_events(count: int) -> int:
         prospects = [ProspectFactory() for _ in range(count)]
-        for prospect in prospects:
-            _event(prospect)
+        events = [_event(prospect) for prospect in prospects]
         with CaptureQueriesContext(connection) as captured:
             Prospect.objects.filter(pk__in=[p.pk for p in prospects]).delete()
-        assert not ConsentEvent.objects.filter(prospect__in=prospects).exists()
+        assert (
+            ConsentEvent.objects.filter(
+                pk__in=[e.pk for e in events], prospect__isnull=True
+            ).count()
+            == count
+        )
         return len(captured)
 
     assert delete_with_events(2) == delete_with_events(20)

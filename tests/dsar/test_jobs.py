@@ -308,12 +308,11 @@ def personal_leftovers() -> list[str]:
 
 def _copies_in_other_apps(person):
     """What other apps keep about Marie: a deal's notes, and the leftovers of an earlier
-    offboarding (her purged pre-hire record's evidence, export row, archived consent)."""
+    offboarding (her purged pre-hire record's evidence, export row, kept consent event)."""
     import uuid
 
     from deals.models import Deal
     from offboarding.models import ExportRow, Offboarding, PurgedEvidence
-    from retention.models import ArchivedConsentEvent
 
     now = timezone.now()
     rep, colleague = person["rep"], person["colleague"]
@@ -340,18 +339,18 @@ def _copies_in_other_apps(person):
     ExportRow.objects.create(
         offboarding=case, prospect_id=purged, data=json.dumps({"full_name": NAME})
     )
-    ArchivedConsentEvent.objects.create(
-        id=uuid.uuid4(),
-        prospect_ref=purged,
+    # Her purged record's consent event, kept as evidence with the record's id (RULES 19).
+    kept = ProspectFactory(id=purged, owner=colleague)
+    ConsentEvent.objects.create(
+        prospect=kept,
         channel="email",
         action="grant",
         evidence="written_reply",
+        purpose="brochure",
         wording_shown=WORDING,
         occurred_at=now,
-        recorded_at=now,
-        archived_at=now,
-        keep_until=datetime.date(2030, 1, 1),
     )
+    kept.delete()
 
 
 def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
@@ -379,7 +378,7 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
         "deals.Deal.notes (plain text!)",
         "offboarding.PurgedEvidence.email_index",
         "offboarding.ExportRow.data",
-        "retention.ArchivedConsentEvent.wording_shown",
+        "consent.ConsentEvent.wording_shown",
     } <= set(personal_leftovers())
 
     dsar = execute(api_as, dpo, dsar)

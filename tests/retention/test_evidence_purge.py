@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from consent.models import OutreachAttempt
-from retention.models import ArchivedConsentEvent
+from consent.models import ConsentEvent, OutreachAttempt, RemovedRecord
+from retention import services
 
 pytestmark = pytest.mark.django_db
 
@@ -85,24 +85,73 @@ def test_batches_go_through_everything_and_a_second_run_is_a_no_op(prospect, log
     assert AuditEvent.objects.filter(action="retention.evidence_purged").count() == 3
 
 
-def test_archived_consent_goes_once_its_period_has_passed(make_prospect, record_consent):
-    record_consent(make_prospect())
+def _purged_with_consent(make_prospect, record_consent, *, removed_ago: datetime.timedelta):
+    prospect = make_prospect()
+    event = record_consent(prospect)
     call_command("purge_expired_prospects", stdout=StringIO())
-    archived = ArchivedConsentEvent.objects.get()
-    ArchivedConsentEvent.objects.filter(pk=archived.pk).update(
-        keep_until=timezone.localdate() - datetime.timedelta(days=1)
-    )
+    RemovedRecord.objects.filter(pk=prospect.pk).update(removed_at=timezone.now() - removed_ago)
+    return event
+
+
+@pytest.mark.parametrize(
+    ("removed_ago", "kept"),
+    [
+        (FIVE_YEARS - datetime.timedelta(days=1), True),  # the day before the period ends
+        (FIVE_YEARS - datetime.timedelta(minutes=1), True),
+        (FIVE_YEARS + datetime.timedelta(minutes=1), False),  # just after
+        (FIVE_YEARS + datetime.timedelta(days=1), False),
+    ],
+)
+def test_a_removed_records_consent_goes_once_the_period_since_its_removal_has_passed(
+    make_prospect, record_consent, removed_ago, kept
+):
+    # The consent itself is four years old: the period runs from the removal, not from it.
+    event = _purged_with_consent(make_prospect, record_consent, removed_ago=removed_ago)
 
     out = purge_evidence()
 
-    assert "archived_consent_events: 1 done" in out
-    assert not ArchivedConsentEvent.objects.exists()
+    assert ConsentEvent.objects.filter(pk=event.pk).exists() is kept
+    assert RemovedRecord.objects.exists() is kept
+    if not kept:
+        assert "consent_events: 1 done" in out
+        assert "removed_records: 1 done" in out
 
 
-def test_archived_consent_within_its_period_stays(make_prospect, record_consent):
-    record_consent(make_prospect())
-    call_command("purge_expired_prospects", stdout=StringIO())
+def test_the_consent_of_a_living_prospect_is_never_purged(make_prospect, record_consent):
+    event = record_consent(make_prospect(collected_ago=datetime.timedelta(days=30)))
 
-    purge_evidence()
+    # Six years on, the prospect still here: its consent is still in use.
+    later = timezone.now() + datetime.timedelta(days=6 * 365)
+    services.evidence_purge_batch(run_id="test", now=later, batch_size=10)
 
-    assert ArchivedConsentEvent.objects.count() == 1
+    assert ConsentEvent.objects.filter(pk=event.pk, prospect__isnull=False).exists()
+
+
+def test_a_detached_event_without_a_removal_record_goes_by_its_own_date(
+    make_prospect, record_consent
+):
+    # A record removed some other way (the admin site): the period runs from the event.
+    prospect = make_prospect(collected_ago=datetime.timedelta(days=30))
+    event = record_consent(prospect)
+    prospect.delete()
+    assert ConsentEvent.objects.get(pk=event.pk).prospect_id is None
+
+    soon = timezone.now() + datetime.timedelta(days=1)
+    services.evidence_purge_batch(run_id="test", now=soon, batch_size=10)
+    assert ConsentEvent.objects.filter(pk=event.pk).exists()
+
+    later = timezone.now() + FIVE_YEARS + datetime.timedelta(days=1)
+    services.evidence_purge_batch(run_id="test", now=later, batch_size=10)
+    assert not ConsentEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_dry_run_counts_the_removed_records_consent(make_prospect, record_consent):
+    event = _purged_with_consent(
+        make_prospect, record_consent, removed_ago=FIVE_YEARS + datetime.timedelta(days=1)
+    )
+
+    out = purge_evidence(dry_run=True)
+
+    assert "consent_events: 1 would be" in out
+    assert "removed_records: 1 would be" in out
+    assert ConsentEvent.objects.filter(pk=event.pk).exists()

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent import services as consent_services
-from consent.models import ConsentEvent, Opposition, OutreachAttempt
+from consent.models import ConsentEvent, Opposition, OutreachAttempt, RemovedRecord
 from prospects import services as prospect_services
 from prospects.models import Prospect, ValueHistory
 from retention import services
-from retention.models import ArchivedConsentEvent, RepermissionRequest
+from retention.models import RepermissionRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -92,26 +92,30 @@ def test_outreach_evidence_stays_without_the_link_or_the_text(make_prospect, log
     assert kept.created_at == attempt.created_at
 
 
-def test_consent_evidence_is_archived_without_the_proof(make_prospect, record_consent):
+def test_consent_evidence_stays_unlinked_with_its_proof_for_the_evidence_period(
+    make_prospect, record_consent
+):
+    # RULES 19: the event itself stays (no copy), naming no one; its proof is what proves it.
     prospect = make_prospect()
     event = record_consent(prospect)
 
     purge()
 
-    assert not ConsentEvent.objects.filter(pk=event.pk).exists()
-    archived = ArchivedConsentEvent.objects.get(pk=event.pk)
-    assert archived.prospect_ref == prospect.pk
-    assert (archived.channel, archived.action, archived.evidence, archived.purpose) == (
+    kept = ConsentEvent.objects.get(pk=event.pk)
+    assert (kept.prospect_id, kept.prospect_ref) == (None, prospect.pk)
+    assert (kept.channel, kept.action, kept.evidence, kept.purpose) == (
         "email",
         "grant",
         "written_reply",
         "newsletter",
     )
-    assert archived.wording_shown == "Acceptez-vous nos e-mails ?"
-    assert archived.captured_by_id == prospect.owner_id
-    assert archived.occurred_at == event.occurred_at
-    assert not hasattr(archived, "proof")
-    assert archived.keep_until == timezone.localdate() + datetime.timedelta(days=1825)
+    assert kept.wording_shown == "Acceptez-vous nos e-mails ?"
+    assert kept.proof == "Jeanne wrote 'oui' from jeanne@example.fr"
+    assert (kept.captured_by_id, kept.occurred_at) == (prospect.owner_id, event.occurred_at)
+    removed = RemovedRecord.objects.get(pk=prospect.pk)
+    assert removed.reason == "retention"
+    assert removed.email_index == prospect.email_index
+    assert timezone.now() - removed.removed_at < datetime.timedelta(minutes=1)
 
 
 def test_retention_is_not_an_objection(make_prospect):
@@ -133,7 +137,7 @@ def test_the_audit_entry_has_counts_and_no_personal_data(make_prospect, log_outr
     assert event.action == "retention.prospects_purged"
     assert event.actor is None and event.actor_label == "retention"
     assert sorted(event.fields) == [
-        "consent_events_archived:0",
+        "consent_events_kept:0",
         "outreach_minimised:1",
         "prospects:1",
         "value_history:4",

@@ -48,6 +48,8 @@ VALID = {
         "channel": "email",
         "action": "grant",
         "evidence": "web_form",
+        "purpose": "offers by e-mail",
+        "wording_shown": "May we send you our offers?",
     },
     DEALS: {"prospect": "@prospect:owner", "product": "Licence", "amount": "10.00"},
     OFFBOARDINGS: {"employee": "@teammate", "departure_date": "2099-01-31", "successor": "@owner"},

@@ -9,7 +9,7 @@ from retention.management.commands.purge_expired_prospects import report
 class Command(BaseCommand):
     help = (
         "RULES 19: empty outreach contents older than EVIDENCE_RETENTION_DAYS and delete "
-        "archived consent evidence past its date, in batches. Prints counts only."
+        "the consent events of removed records past that period, in batches. Prints counts only."
     )
 
     def add_arguments(self, parser):
