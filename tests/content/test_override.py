@@ -191,3 +191,13 @@ def test_the_queue_asks_for_a_reason_only_where_the_check_flags_the_text(
     page = client.get("/content/queue/").content.decode()
     assert page.count('name="approval_override_reason"') == 1
     assert "content_comparative" in page
+
+
+def test_the_refusal_reads_in_french(client, marketing, compliance):
+    version = draft(marketing)
+    client.force_login(compliance.user)
+    client.cookies["django_language"] = "fr"
+    client.post(f"/content/{version.item_id}/approve/", {"version": "1"}, HTTP_ACCEPT_LANGUAGE="fr")
+    page = client.get(f"/content/{version.item_id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Le contrôle du contenu signale ce texte (content_comparative)" in page
+    assert "Pourquoi vous l’approuvez malgré tout" in page

@@ -145,3 +145,11 @@ def test_notes_written_before_the_flag_existed_are_checked_once(alice):
     assert {plain.pk, empty.pk}.isdisjoint(
         Prospect.objects.filter(notes_flagged=True).values_list("pk", flat=True)
     )
+
+
+def test_the_gate_line_reads_in_french(client, dpo, world):
+    client.force_login(dpo.user)
+    client.cookies["django_language"] = "fr"
+    page = client.get("/dpo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "consentements enregistrés sans preuve du texte présenté" in page
+    assert "Depuis les règles 2026.12, le contrôle traite un tel consentement comme" in page

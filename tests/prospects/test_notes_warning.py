@@ -146,3 +146,14 @@ def test_the_schema_documents_the_warning(api_as, dpo):
     assert field["readOnly"] is True
     enum = components[field["items"]["$ref"].rsplit("/", 1)[-1]]["enum"]
     assert set(enum) >= {"health", "religion", "trade_union", "convictions"}
+
+
+def test_the_warning_reads_in_french(client, rep):
+    client = as_(client, rep)
+    client.cookies["django_language"] = "fr"
+    page = client.post(
+        reverse("prospect-new"), form_data(notes=SICK), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Ces notes peuvent contenir des catégories particulières de données" in page
+    assert "santé" in page
+    assert "Enregistrer ces notes malgré tout" in page
