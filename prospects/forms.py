@@ -15,6 +15,8 @@ COLLECTION_TIME = datetime.time(12, 0)
 
 
 ANY = _("Any")
+# Fields of the notes warning (RULES 25): answers to the form, not values of the prospect.
+_NOT_ON_THE_RECORD = ("confirm_notes", "notes_warned")
 # The categories of consent.wording.special_categories (RULES 25), as the rep reads them.
 SPECIAL_CATEGORY_LABELS = {
     "health": _("health"),
@@ -131,6 +133,8 @@ class ProspectForm(forms.Form):
             "gave it to you; otherwise remove it from the notes."
         ),
     )
+    # The categories the rep was shown: confirming covers those, not ones added since.
+    notes_warned = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner, prospect=None, **kwargs):
         self.prospect = prospect
@@ -139,7 +143,7 @@ class ProspectForm(forms.Form):
                 **{
                     name: getattr(prospect, name)
                     for name in self.base_fields
-                    if name != "confirm_notes"
+                    if name not in _NOT_ON_THE_RECORD
                 },
                 "social_account": prospect.social_account_id,
                 "collected_at": timezone.localdate(prospect.collected_at),
@@ -170,7 +174,9 @@ class ProspectForm(forms.Form):
         self.notes_warning = []
         if self.prospect is None or "notes" in self.changed_data:
             self.notes_warning = wording.special_categories(notes)
-        if self.notes_warning and not cleaned.get("confirm_notes"):
+        warned = set((cleaned.get("notes_warned") or "").split(","))
+        confirmed = cleaned.get("confirm_notes") and warned.issuperset(self.notes_warning)
+        if self.notes_warning and not confirmed:
             self.add_error(
                 "confirm_notes",
                 forms.ValidationError(
@@ -187,11 +193,14 @@ class ProspectForm(forms.Form):
         """What to hand to the service: everything when adding, the changed fields when editing."""
         if self.prospect is None:
             data = dict(self.cleaned_data)
-            data.pop("confirm_notes", None)
+            for name in _NOT_ON_THE_RECORD:
+                data.pop(name, None)
             data["source"] = data["source"] or "manual"
             return data
         return {
-            name: self.cleaned_data[name] for name in self.changed_data if name != "confirm_notes"
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name not in _NOT_ON_THE_RECORD
         }
 
 

@@ -39,12 +39,37 @@ def test_the_add_form_warns_first_and_saves_once_confirmed(client, rep, notes, c
     assert 'name="confirm_notes"' in page
     assert first.context["form"].notes_warning == categories
 
-    second = client.post(reverse("prospect-new"), form_data(notes=notes, confirm_notes="on"))
+    warned = ",".join(categories)
+    assert f'name="notes_warned" value="{warned}"' in page
+    second = client.post(
+        reverse("prospect-new"), form_data(notes=notes, confirm_notes="on", notes_warned=warned)
+    )
 
     assert second.status_code == 302
     stored = Prospect.objects.get()
     assert stored.notes == notes
     assert stored.notes_flagged is True
+
+
+def test_confirming_covers_the_categories_shown_not_ones_added_since(client, rep):
+    client = as_(client, rep)
+    shown = client.post(reverse("prospect-new"), form_data(notes=SICK))
+    assert shown.context["form"].notes_warning == ["health"]
+
+    more = SICK + " Syndiqué CGT."
+    again = client.post(
+        reverse("prospect-new"), form_data(notes=more, confirm_notes="on", notes_warned="health")
+    )
+    assert again.status_code == 400
+    assert again.context["form"].notes_warning == ["health", "trade_union"]
+    assert not Prospect.objects.exists()
+
+    saved = client.post(
+        reverse("prospect-new"),
+        form_data(notes=more, confirm_notes="on", notes_warned="health,trade_union"),
+    )
+    assert saved.status_code == 302
+    assert Prospect.objects.get().notes_flagged
 
 
 def test_the_warning_names_the_categories_in_words(client, rep):
