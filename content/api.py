@@ -47,6 +47,12 @@ class ContentVersionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="item.kind", read_only=True)
     channels = serializers.ListField(child=serializers.CharField(), read_only=True)
     networks = serializers.ListField(child=serializers.CharField(), read_only=True)
+    content_flags = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="What the content check (RULES 17) finds in the text: reason codes "
+        "(content_misleading, content_comparative, content_aggressive, content_disparaging).",
+    )
 
     class Meta:
         model = ContentVersion
@@ -66,6 +72,8 @@ class ContentVersionSerializer(serializers.ModelSerializer):
             "created_at",
             "approved_by",
             "approved_at",
+            "content_flags",
+            "approval_override_reason",
         ]
         read_only_fields = fields
 
@@ -130,6 +138,15 @@ class ApproveInputSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="The version the approver read; refused (400 superseded) if no longer the latest.",
+    )
+    approval_override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.OVERRIDE_REASON_MAX_LENGTH,
+        help_text="Required when the content check flags the text (see content_flags): why "
+        "you approve it anyway. Stored on the version and audited; else 400 content_flagged "
+        "naming this field.",
     )
 
 
@@ -259,7 +276,10 @@ class ContentApprove(APIView):
         request=ApproveInputSerializer,
         responses={
             200: ContentVersionSerializer,
-            400: OpenApiResponse(description="superseded, already_approved or withdrawn"),
+            400: OpenApiResponse(
+                description="superseded, already_approved, withdrawn, or content_flagged "
+                "(the text is flagged and approval_override_reason is missing)"
+            ),
             403: OpenApiResponse(description="self_approval, or not an author"),
         },
     )
@@ -273,6 +293,7 @@ class ContentApprove(APIView):
                 approver=employee_of(request.user),
                 item=item,
                 number=data.validated_data["version"],
+                override_reason=data.validated_data["approval_override_reason"],
             )
         except services.SelfApproval as exc:
             return Response(

@@ -6,12 +6,15 @@ while today lies within that version's validity dates: a newer draft waiting for
 approval does not withdraw the approved text (it stays usable until the new one is
 approved), and expired or never-approved content is never offered. Approved content
 passes the gate's content check by construction (RULES 17); the notice and opt-out
-rules (15–16) still apply to it.
+rules (15–16) still apply to it. A text the content check flags is approved only
+with the approver's recorded reason.
 """
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from consent import wording
 
 
 class ContentKind(models.TextChoices):
@@ -64,6 +67,10 @@ class ContentVersion(models.Model):
         related_name="content_versions_approved",
     )
     approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+    # RULES 17: why the approver passed a text the content check flagged; empty otherwise.
+    approval_override_reason = models.TextField(
+        _("reason for approving a flagged text"), blank=True, default=""
+    )
 
     class Meta:
         ordering = ["item", "-number"]
@@ -80,6 +87,11 @@ class ContentVersion(models.Model):
                 | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="content_version_approval_complete",
             ),
+            # An override reason is part of an approval: a draft cannot carry one.
+            models.CheckConstraint(
+                condition=Q(approval_override_reason="") | Q(approved_at__isnull=False),
+                name="content_version_override_only_when_approved",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="content_version_validity_order",
@@ -92,6 +104,11 @@ class ContentVersion(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def content_flags(self) -> list[str]:
+        """What the content check (RULES 17) finds in the text, as reason codes."""
+        return wording.flagged(self.body)
 
 
 class ContentUse(models.Model):

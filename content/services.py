@@ -96,11 +96,25 @@ def content_revise(*, actor, author, item: ContentItem, **fields) -> ContentVers
     return version
 
 
+OVERRIDE_REASON_MAX_LENGTH = 2000
+
+
 @transaction.atomic
-def content_approve(*, actor, approver, item: ContentItem, number: int | None = None):
+def content_approve(
+    *,
+    actor,
+    approver,
+    item: ContentItem,
+    number: int | None = None,
+    override_reason: str = "",
+):
     """Approve the item's latest version. ``number``, when given, must be that version.
 
     The author of the version may not approve it (``SelfApproval``, the API's 403).
+    A text the content check flags (RULES 17) is approved only with the approver's
+    reason (``override_reason``, stored on the version and named in the audit trail);
+    without one, nothing changes and the error names ``approval_override_reason``.
+    A reason given for a text nothing flags is not stored: there was nothing to override.
     """
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     version = item.versions.order_by("-number").first()
@@ -123,10 +137,35 @@ def content_approve(*, actor, approver, item: ContentItem, number: int | None = 
                 )
             }
         )
+    flags = version.content_flags
+    reason = (override_reason or "").strip()
+    if flags and not reason:
+        message = _(
+            "The content check flags this text (%(codes)s): give your reason for approving it "
+            "anyway."
+        )
+        raise ValidationError(
+            {
+                "approval_override_reason": ValidationError(
+                    message % {"codes": ", ".join(flags)}, code="content_flagged"
+                )
+            }
+        )
+    if len(reason) > OVERRIDE_REASON_MAX_LENGTH:
+        message = _("Keep the reason under %(max)d characters.")
+        raise ValidationError(
+            {
+                "approval_override_reason": ValidationError(
+                    message % {"max": OVERRIDE_REASON_MAX_LENGTH}, code="max_length"
+                )
+            }
+        )
     version.approved_by = approver
     version.approved_at = timezone.now()
-    version.save(update_fields=["approved_by", "approved_at"])
-    events.record(actor=actor, action="content.approved", obj=version)
+    version.approval_override_reason = reason if flags else ""
+    version.save(update_fields=["approved_by", "approved_at", "approval_override_reason"])
+    fields = ["approval_override_reason", *(f"flag:{code}" for code in flags)] if flags else []
+    events.record(actor=actor, action="content.approved", obj=version, fields=fields)
     return version
 
 

@@ -119,6 +119,7 @@ def content_approve(request, pk):
             approver=author,
             item=item,
             number=int(number) if number and number.isdigit() else None,
+            override_reason=request.POST.get("approval_override_reason", ""),
         )
     except services.SelfApproval as exc:
         raise PermissionDenied(str(exc)) from None

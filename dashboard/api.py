@@ -73,6 +73,13 @@ class ProvenanceDashboardSerializer(serializers.Serializer):
     )
     retention = RetentionCountsSerializer()
     suppression_list_size = serializers.IntegerField()
+    consent_grants_without_wording = serializers.IntegerField(
+        help_text="Consent grants recorded without the wording shown to the person "
+        "(wording_shown empty). Since rules 2026.12 the gate treats such a grant as no grant."
+    )
+    flagged_notes = serializers.IntegerField(
+        help_text="Prospects whose notes may hold special categories of data (RULES 25)."
+    )
     outreach_last_30_days = OutreachDecisionCountsSerializer()
     dsar = DsarDeadlineCountsSerializer()
     offboardings_in_progress = serializers.IntegerField()
@@ -80,8 +87,10 @@ class ProvenanceDashboardSerializer(serializers.Serializer):
 
 class ProvenanceDashboard(APIView):
     """Counts for the DPO: prospects by provenance, network, owner and lawful basis; consent
-    per channel; overdue notices; expiring retention; suppression list; outreach decisions of
-    the last 30 days; DSAR deadlines; offboardings in progress. Never a prospect's data."""
+    per channel; overdue notices; expiring retention; suppression list; consent grants
+    without proof of wording; notes flagged for special categories of data; outreach
+    decisions of the last 30 days; DSAR deadlines; offboardings in progress. Never a
+    prospect's data."""
 
     permission_classes = [IsAuthenticated, role_required(Role.DPO)]
 

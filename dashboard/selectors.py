@@ -76,15 +76,56 @@ def _by_owner(owners: dict[int, int]) -> list[dict]:
 
 
 def _record_deadlines(*, now: datetime.datetime, today: datetime.date) -> dict:
-    """Art. 14 notices overdue and retention running out, read through their two indexes."""
+    """Art. 14 notices overdue, retention running out and flagged notes, in one query.
+
+    Each condition reads its own small index (the flagged notes a partial one, RULES 25):
+    the notes themselves stay encrypted, the services set ``notes_flagged`` when they
+    are written.
+    """
     warn_until = today + datetime.timedelta(days=RETENTION_WARNING_DAYS)
     notice_overdue = Q(notice_sent_at__isnull=True, notice_due_at__lt=now)
-    counts = Prospect.objects.filter(notice_overdue | Q(retention_until__lte=warn_until)).aggregate(
+    notes_flagged = Q(notes_flagged=True)
+    counts = Prospect.objects.filter(
+        notice_overdue | Q(retention_until__lte=warn_until) | notes_flagged
+    ).aggregate(
         notice_overdue=Count("pk", filter=notice_overdue),
         retention_expiring=Count("pk", filter=Q(retention_until__range=(today, warn_until))),
         retention_expired=Count("pk", filter=Q(retention_until__lt=today)),
+        flagged_notes=Count("pk", filter=notes_flagged),
     )
     return {key: value or 0 for key, value in counts.items()}
+
+
+# A sealed empty value (socialcrm.lib.crypto: ``v1$<key id>$<nonce>$<ciphertext>``) has a
+# ciphertext of the 16-byte AES-GCM tag alone: 22 base64url characters after the last "$".
+# Any text makes that part longer, so SQL tells an empty ``wording_shown`` without keys.
+# The same literal is the predicate of the partial index dashboard_consent_grant_no_wording.
+EMPTY_SEALED_LIKE = "%$" + "_" * 22
+
+
+def _registry_sql() -> str:
+    """The suppression list's size and the grants without proof of wording, one round trip."""
+    oppositions = Opposition._meta.db_table
+    events = ConsentEvent._meta.db_table
+    # Both conditions are literals, as in the partial index's predicate, so the planner can
+    # prove the index applies; "%%" because the cursor formats the statement.
+    empty = EMPTY_SEALED_LIKE.replace("%", "%%")
+    return f"""
+        SELECT (SELECT COUNT(*) FROM {oppositions}),
+               (SELECT COUNT(*) FROM {events}
+                WHERE action = '{ConsentAction.GRANT.value}' AND wording_shown LIKE '{empty}')
+    """  # noqa: S608 - names from the models and constants; nothing comes from a request
+
+
+def _registry_counts() -> dict:
+    """Since rules 2026.12 the gate treats a grant without its wording as no grant (RULES 6)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_registry_sql(), [])
+        oppositions, grants_without_wording = cursor.fetchone()
+    return {
+        "suppression_list_size": int(oppositions or 0),
+        "consent_grants_without_wording": int(grants_without_wording or 0),
+    }
 
 
 # Four slices of the (random, version 4) prospect ids: on PostgreSQL each slice's DISTINCT ON
@@ -211,7 +252,8 @@ def provenance_dashboard(*, now: datetime.datetime | None = None) -> dict:
             "expired": deadlines["retention_expired"],
             "retention_days": settings.PROSPECT_RETENTION_DAYS,
         },
-        "suppression_list_size": Opposition.objects.count(),
+        **_registry_counts(),
+        "flagged_notes": deadlines["flagged_notes"],
         "outreach_last_30_days": {
             **outreach,
             "top_denial_reasons": _top_denial_reasons(since=since),

@@ -1,5 +1,6 @@
 """REST endpoints for prospects (API.md, "Prospects")."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consent import wording
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
 from people.selectors import employee_of
@@ -31,6 +33,8 @@ from prospects.models import (
 )
 from socialcrm.lib import dates
 
+# RULES 25: the categories a write's ``notes_warning`` may name.
+SPECIAL_CATEGORIES = list(settings.NOTES_SPECIAL_CATEGORY_TERMS)
 PROSPECT_FIELDS = [
     "id",
     "full_name",
@@ -74,11 +78,23 @@ class ProspectSerializer(serializers.ModelSerializer):
         "e-mail from LinkedIn's Connections.csv). Not used for e-mail outreach under legitimate "
         "interest until the person consents or writes to us."
     )
+    notes_warning = serializers.SerializerMethodField(
+        help_text="RULES 25: special categories of data (GDPR art. 9–10) the notes seem to "
+        "hold: " + ", ".join(SPECIAL_CATEGORIES) + ". A warning: a write that stores such "
+        "notes is accepted and its answer names them; empty when none."
+    )
 
     class Meta:
         model = Prospect
-        fields = PROSPECT_FIELDS
-        read_only_fields = PROSPECT_FIELDS
+        fields = [*PROSPECT_FIELDS, "notes_warning"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=SPECIAL_CATEGORIES))
+    )
+    def get_notes_warning(self, prospect) -> list[str]:
+        # The flag first: most notes hold nothing, and the words are matched only when set.
+        return wording.special_categories(prospect.notes) if prospect.notes_flagged else []
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["email"])))
     def get_restricted_values(self, prospect) -> list[str]:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consent import wording
 from people.models import Network, SocialAccount
 from prospects.models import Kind, Language, LawfulBasis, Provenance, Visibility
 from socialcrm.lib import dates
@@ -15,6 +16,18 @@ COLLECTION_TIME = datetime.time(12, 0)
 
 
 ANY = _("Any")
+# Fields of the notes warning (RULES 25): answers to the form, not values of the prospect.
+_NOT_ON_THE_RECORD = ("confirm_notes", "notes_warned")
+# The categories of consent.wording.special_categories (RULES 25), as the rep reads them.
+SPECIAL_CATEGORY_LABELS = {
+    "health": _("health"),
+    "religion": _("religious or philosophical beliefs"),
+    "politics": _("political opinions"),
+    "trade_union": _("trade union membership"),
+    "sex_life": _("sex life or sexual orientation"),
+    "ethnic_origin": _("racial or ethnic origin"),
+    "convictions": _("criminal convictions or offences"),
+}
 
 
 def _blank_choice(choices, label=ANY):
@@ -120,12 +133,27 @@ class ProspectForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea
     )
+    # RULES 25: shown once the notes were found to hold special categories of data.
+    confirm_notes = forms.BooleanField(
+        label=_("Save these notes anyway"),
+        required=False,
+        help_text=_(
+            "Only if this information is necessary for the relationship and the person "
+            "gave it to you; otherwise remove it from the notes."
+        ),
+    )
+    # The categories the rep was shown: confirming covers those, not ones added since.
+    notes_warned = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner, prospect=None, **kwargs):
         self.prospect = prospect
         if prospect is not None:
             kwargs["initial"] = {
-                **{name: getattr(prospect, name) for name in self.base_fields},
+                **{
+                    name: getattr(prospect, name)
+                    for name in self.base_fields
+                    if name not in _NOT_ON_THE_RECORD
+                },
                 "social_account": prospect.social_account_id,
                 "collected_at": timezone.localdate(prospect.collected_at),
             }
@@ -149,13 +177,45 @@ class ProspectForm(forms.Form):
         current = self.prospect.language if self.prospect is not None else Language.FR
         return self.cleaned_data["language"] or current
 
+    def clean(self):
+        """RULES 25: notes suggesting special categories of data are saved only once confirmed.
+
+        Checked when the notes are new or changed; ``notes_warning`` names the categories
+        for the page. The check is a warning: a confirmed save goes through.
+        """
+        cleaned = super().clean()
+        notes = cleaned.get("notes") or ""
+        self.notes_warning = []
+        if self.prospect is None or "notes" in self.changed_data:
+            self.notes_warning = wording.special_categories(notes)
+        warned = set((cleaned.get("notes_warned") or "").split(","))
+        confirmed = cleaned.get("confirm_notes") and warned.issuperset(self.notes_warning)
+        if self.notes_warning and not confirmed:
+            self.add_error(
+                "confirm_notes",
+                forms.ValidationError(
+                    _("Confirm to save notes that may hold special categories of data."),
+                    code="notes_special_categories",
+                ),
+            )
+        return cleaned
+
+    def notes_warning_labels(self) -> list[str]:
+        return [str(SPECIAL_CATEGORY_LABELS.get(key, key)) for key in self.notes_warning]
+
     def service_data(self) -> dict:
         """What to hand to the service: everything when adding, the changed fields when editing."""
         if self.prospect is None:
             data = dict(self.cleaned_data)
+            for name in _NOT_ON_THE_RECORD:
+                data.pop(name, None)
             data["source"] = data["source"] or "manual"
             return data
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name not in _NOT_ON_THE_RECORD
+        }
 
 
 class ShareForm(forms.Form):

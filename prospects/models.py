@@ -80,6 +80,12 @@ class Prospect(models.Model):
     contributed = models.BooleanField(_("contributed to the company"), default=False)
     contributed_at = models.DateTimeField(null=True, blank=True)
     notes = EncryptedTextField(_("notes"), blank=True, default="")
+    # RULES 25: the notes hold words of a special category of data (GDPR art. 9–10). Set by
+    # the services whenever notes are written, so the DPO's dashboard counts flagged notes
+    # without decrypting any. A database default too: the import writes rows by COPY.
+    notes_flagged = models.BooleanField(
+        _("notes may hold special categories of data"), default=False, db_default=False
+    )
     profile_visibility_at_collection = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import events
+from consent import wording
 from consent.selectors import opposed_scopes
 from people.models import Employee, EmployeeStatus, Role
 from people.selectors import employee_of, role_of
@@ -301,6 +302,9 @@ def _assign(prospect: Prospect, data: Mapping[str, Any]) -> None:
         if field in ("notes", "company", "job_title") and value is None:
             value = ""
         setattr(prospect, field, value)
+    if "notes" in data:
+        # RULES 25: what the DPO's dashboard counts; the rep was warned before saving.
+        prospect.notes_flagged = bool(wording.special_categories(prospect.notes))
     if prospect.social_account_id and not prospect.network:
         prospect.network = prospect.social_account.network
 

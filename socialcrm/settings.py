@@ -193,18 +193,72 @@ PHONE_CALLS_WINDOW_DAYS = env_int("PHONE_CALLS_WINDOW_DAYS", 30, minimum=1)
 PHONE_REFUSAL_PAUSE_DAYS = env_int("PHONE_REFUSAL_PAUSE_DAYS", 60, minimum=1)
 # RULES 18: a customer (open or won deal) is kept this long after the deal's last event.
 CUSTOMER_RETENTION_DAYS = env_int("CUSTOMER_RETENTION_DAYS", 1095, minimum=1)
+# RULES 17: the content check's lists (French and English). Matched on normalised text
+# (case, accents, spaces, apostrophes folded) and in their regular word forms
+# (consent/wording.py): "garanti" also catches "garantie", "garantis", "garanties".
 CONTENT_COMPETITORS = env_list("CONTENT_COMPETITORS", ["Concurrent SA", "RivalSoft"])
+# Competitors not named: disparaging them is disparaging all the same.
+CONTENT_COMPETITOR_REFERENCES = env_list(
+    "CONTENT_COMPETITOR_REFERENCES",
+    [
+        "concurrent",
+        "concurrente",
+        "concurrence",
+        "autres éditeurs",
+        "autres fournisseurs",
+        "autres prestataires",
+        "competitor",
+        "competition",
+        "rival",
+        "other vendors",
+        "other providers",
+        "other suppliers",
+    ],
+)
 CONTENT_MISLEADING_TERMS = env_list(
     "CONTENT_MISLEADING_TERMS",
     [
         "garanti",
-        "garantie",
+        "garantissons",
+        "garantit",
         "100 %",
-        "100%",
+        "100 pour cent",
+        "cent pour cent",
         "meilleur du marché",
-        "guaranteed",
-        "risk-free",
+        "meilleure du marché",
+        "numéro 1",
+        "numéro un",
+        "leader du marché",
+        "zéro risque",
+        "risque zéro",
         "sans risque",
+        "imbattable",
+        "guarantee",
+        "guaranty",
+        "100 percent",
+        "best on the market",
+        "number one",
+        "number 1",
+        "#1",
+        "risk free",
+        "zero risk",
+        "no risk",
+        "unbeatable",
+    ],
+)
+# Not promises: the legal guarantee we must mention, and saying that zero risk does not exist.
+CONTENT_MISLEADING_EXCEPTIONS = env_list(
+    "CONTENT_MISLEADING_EXCEPTIONS",
+    [
+        "garantie légale",
+        "garantie de conformité",
+        "garantie des vices cachés",
+        "le risque zéro n'existe pas",
+        "il n'y a pas de risque zéro",
+        "legal guarantee",
+        "statutory guarantee",
+        "there is no such thing as zero risk",
+        "zero risk does not exist",
     ],
 )
 CONTENT_COMPARATIVE_TERMS = env_list(
@@ -212,10 +266,14 @@ CONTENT_COMPARATIVE_TERMS = env_list(
     [
         "mieux que",
         "moins cher que",
+        "plus performant que",
         "contrairement à",
+        "comparé à",
         "better than",
         "cheaper than",
+        "faster than",
         "unlike",
+        "compared to",
         "vs",
         "versus",
     ],
@@ -225,37 +283,239 @@ CONTENT_AGGRESSIVE_TERMS = env_list(
     [
         "dernière chance",
         "offre expire ce soir",
+        "dépêchez-vous",
+        "ne ratez pas",
+        "plus que quelques heures",
+        "aujourd'hui seulement",
         "act now",
         "last chance",
         "expires tonight",
-        "dépêchez-vous",
+        "hurry",
+        "don't miss out",
+        "today only",
     ],
 )
 CONTENT_DISPARAGING_TERMS = env_list(
     "CONTENT_DISPARAGING_TERMS",
     [
         "nul",
-        "nuls",
+        "nulle",
         "arnaque",
+        "arnaqueur",
         "escroc",
+        "escroquerie",
         "incompétent",
-        "incompétents",
+        "incompétente",
+        "minable",
+        "voleur",
+        "voleuse",
         "scam",
+        "scammer",
+        "crook",
+        "fraud",
         "useless",
         "terrible",
         "incompetent",
+        "rip off",
+    ],
+)
+# "nul" also means nil: our fees, costs or risk being nil disparages nobody.
+CONTENT_DISPARAGING_EXCEPTIONS = env_list(
+    "CONTENT_DISPARAGING_EXCEPTIONS",
+    [
+        "frais nul",
+        "frais sont nul",
+        "frais de dossier nul",
+        "frais de dossier sont nul",
+        "coût nul",
+        "coûts sont nul",
+        "taux nul",
+        "risque nul",
+        "match nul",
+        "nul besoin",
+        "nulle part",
+        "nul doute",
     ],
 )
 CONTENT_OPT_OUT_TERMS = env_list(
     "CONTENT_OPT_OUT_TERMS",
     ["stop", "désinscrire", "désabonner", "vous opposer", "unsubscribe", "opt out", "opt-out"],
 )
+# Block for disparaging and comparative, warn for the others (RULES 17).
 CONTENT_SEVERITY = {
-    "content_misleading": "warn",
-    "content_comparative": "block",
-    "content_aggressive": "warn",
-    "content_disparaging": "block",
+    "content_misleading": env_str("CONTENT_SEVERITY_MISLEADING", "warn"),
+    "content_comparative": env_str("CONTENT_SEVERITY_COMPARATIVE", "block"),
+    "content_aggressive": env_str("CONTENT_SEVERITY_AGGRESSIVE", "warn"),
+    "content_disparaging": env_str("CONTENT_SEVERITY_DISPARAGING", "block"),
 }
+for _code, _severity in CONTENT_SEVERITY.items():
+    if _severity not in ("block", "warn"):
+        raise ImproperlyConfigured(
+            f"CONTENT_SEVERITY_{_code.removeprefix('content_').upper()} must be block or warn, "
+            f"got {_severity!r}"
+        )
+# RULES 25: words in a prospect's free-text notes that suggest special categories of data
+# (GDPR art. 9, and art. 10 for convictions). The rep is warned before saving; the DPO's
+# dashboard counts flagged notes. Keys are the categories the API and the form name.
+NOTES_SPECIAL_CATEGORY_TERMS = {
+    "health": env_list(
+        "NOTES_TERMS_HEALTH",
+        [
+            "maladie",
+            "malade",
+            "arrêt maladie",
+            "cancer",
+            "diabète",
+            "diabétique",
+            "enceinte",
+            "grossesse",
+            "handicap",
+            "handicapé",
+            "dépression",
+            "burn out",
+            "hospitalisé",
+            "hospitalisation",
+            "chimiothérapie",
+            "séropositif",
+            "VIH",
+            "santé mentale",
+            "illness",
+            "sick leave",
+            "pregnant",
+            "pregnancy",
+            "disabled",
+            "disability",
+            "depression",
+            "hospitalized",
+            "hospitalised",
+            "chemotherapy",
+            "diabetes",
+            "diabetic",
+            "HIV",
+            "mental health",
+        ],
+    ),
+    "religion": env_list(
+        "NOTES_TERMS_RELIGION",
+        [
+            "religion",
+            "religieux",
+            "religieuse",
+            "musulman",
+            "chrétien",
+            "chrétienne",
+            "catholique",
+            "protestant",
+            "juif",
+            "juive",
+            "bouddhiste",
+            "hindou",
+            "athée",
+            "pratiquant",
+            "ramadan",
+            "mosquée",
+            "synagogue",
+            "religious",
+            "muslim",
+            "christian",
+            "catholic",
+            "jewish",
+            "buddhist",
+            "hindu",
+            "atheist",
+            "mosque",
+        ],
+    ),
+    "politics": env_list(
+        "NOTES_TERMS_POLITICS",
+        [
+            "opinions politiques",
+            "parti politique",
+            "militant politique",
+            "engagé politiquement",
+            "extrême droite",
+            "extrême gauche",
+            "vote pour",
+            "political views",
+            "political party",
+            "left wing",
+            "right wing",
+            "votes for",
+        ],
+    ),
+    "trade_union": env_list(
+        "NOTES_TERMS_TRADE_UNION",
+        [
+            "syndicat",
+            "syndiqué",
+            "syndicaliste",
+            "délégué syndical",
+            "CGT",
+            "CFDT",
+            "trade union",
+            "labor union",
+            "labour union",
+            "union member",
+            "shop steward",
+        ],
+    ),
+    "sex_life": env_list(
+        "NOTES_TERMS_SEX_LIFE",
+        [
+            "orientation sexuelle",
+            "vie sexuelle",
+            "homosexuel",
+            "homosexuelle",
+            "gay",
+            "lesbienne",
+            "bisexuel",
+            "bisexuelle",
+            "transgenre",
+            "LGBT",
+            "sexual orientation",
+            "sex life",
+            "homosexual",
+            "lesbian",
+            "bisexual",
+            "transgender",
+        ],
+    ),
+    "ethnic_origin": env_list(
+        "NOTES_TERMS_ETHNIC_ORIGIN",
+        [
+            "origine ethnique",
+            "ethnie",
+            "ethnique",
+            "racial",
+            "raciale",
+            "couleur de peau",
+            "ethnicity",
+            "ethnic",
+            "skin colour",
+            "skin color",
+        ],
+    ),
+    "convictions": env_list(
+        "NOTES_TERMS_CONVICTIONS",
+        [
+            "casier judiciaire",
+            "condamné",
+            "condamnation",
+            "prison",
+            "incarcéré",
+            "garde à vue",
+            "criminal record",
+            "convicted",
+            "jail",
+            "felony",
+        ],
+    ),
+}
+# Phrases that look like a category but are not one ("syndicat de copropriété": a condominium).
+NOTES_SPECIAL_CATEGORY_EXCEPTIONS = env_list(
+    "NOTES_SPECIAL_CATEGORY_EXCEPTIONS",
+    ["syndicat de copropriété", "syndicat d'initiative", "syndicat intercommunal"],
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -10,6 +10,8 @@ from tests.factories import EmployeeFactory, ProspectFactory
 
 # Blocked by the content check when a rep writes it (comparative, RULES 17); fine once approved.
 COMPARATIVE = "Notre plateforme est mieux que RivalSoft pour les équipes commerciales."
+# What an approver records to pass a flagged text (RULES 17).
+OVERRIDE_REASON = "Comparatif vérifié par le service juridique (tests de mars)."
 
 
 @pytest.fixture
@@ -36,9 +38,15 @@ def draft(author, *, kind="message", body=COMPARATIVE, **overrides):
     return services.content_create(actor=author.user, author=author, kind=kind, **fields)
 
 
-def publish(author, approver, **kwargs):
+def publish(author, approver, *, override_reason=OVERRIDE_REASON, **kwargs):
+    """Draft and approve; a flagged text goes through with the approver's recorded reason."""
     version = draft(author, **kwargs)
-    services.content_approve(actor=approver.user, approver=approver, item=version.item)
+    services.content_approve(
+        actor=approver.user,
+        approver=approver,
+        item=version.item,
+        override_reason=override_reason,
+    )
     version.refresh_from_db()
     return version
 

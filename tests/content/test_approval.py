@@ -19,7 +19,7 @@ def offered_titles(**kwargs):
 
 
 def test_a_draft_is_not_offered_until_another_author_approves_it(marketing, compliance):
-    version = draft(marketing, title="Invitation salon")
+    version = draft(marketing, title="Invitation salon", body="Venez nous voir au salon.")
     assert offered_titles() == []
     services.content_approve(actor=compliance.user, approver=compliance, item=version.item)
     assert offered_titles() == ["Invitation salon"]
