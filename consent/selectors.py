@@ -48,10 +48,16 @@ def outreach_visible_to(user):
 
 
 def consent_status_by_channel(events) -> dict[str, str | None]:
+    """Per channel, the status the gate decides on: grants without proof do not count."""
     from consent.models import Channel
-    from consent.rules import current_status
+    from consent.rules import counts_for_the_gate, current_status
 
+    counted = [
+        e
+        for e in events
+        if counts_for_the_gate(action=e.action, evidence=e.evidence, wording_shown=e.wording_shown)
+    ]
     return {
-        channel: current_status((e.occurred_at, e.action) for e in events if e.channel == channel)
+        channel: current_status((e.occurred_at, e.action) for e in counted if e.channel == channel)
         for channel in Channel.values
     }
