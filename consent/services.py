@@ -168,7 +168,9 @@ def outreach_check(*, now=None, content_version=None, **inputs):
 
     ``inputs`` are those of ``consent.facts.gather_facts``. ``content_version``: the
     library version the rep picked; when the text is exactly that approved, current
-    version, the content check passes by construction (RULES 17).
+    version, the content check passes by construction (RULES 17). A connection note too
+    long for the invitation once its notice is appended is refused (ValidationError on
+    ``content``), at the check as at the log.
     """
     now = now or timezone.now()
     try:
@@ -187,6 +189,13 @@ def outreach_check(*, now=None, content_version=None, **inputs):
     except Exception:
         logger.exception("gate: gathering facts failed; denying")
         return gate.gate_error(), None
+    final_content_of(
+        inputs.get("content", ""),
+        append_notice=inputs.get("append_notice", True),
+        channel=inputs["channel"],
+        prospect=prospect,
+        social_account=inputs.get("social_account"),
+    )
     return gate.decide(facts), prospect
 
 

@@ -344,6 +344,19 @@ def test_a_note_too_long_with_its_short_notice_is_a_400_naming_content(
     assert not OutreachAttempt.objects.exists()
     professional.refresh_from_db()
     assert professional.notice_sent_at is None
+    # The check says so before the rep sends anything.
+    checked = client.post(
+        "/api/outreach/check/",
+        {
+            "prospect": str(professional.pk),
+            "channel": "connection_request",
+            "content": "x" * (room + 1),
+            "social_account": linkedin_account.pk,
+        },
+        format="json",
+    )
+    assert checked.status_code == 400
+    assert "shorten it by 1" in checked.json()["content"][0]
 
     accepted = send(
         client, professional, "connection_request", "x" * room, social_account=linkedin_account.pk
