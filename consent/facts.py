@@ -368,9 +368,17 @@ _BOUNDS = (
 )
 
 
+def _statement_timeout_ms() -> int:
+    """The gate's time limit in milliseconds; an unusable setting fails closed on any database."""
+    timeout = settings.GATE_STATEMENT_TIMEOUT_MS
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+        raise ValueError("GATE_STATEMENT_TIMEOUT_MS must be a positive number of milliseconds")
+    return timeout
+
+
 def _bound(cursor) -> None:
     """The transaction's time limit: a slow database is a denial (gate_error), not a hang."""
-    cursor.execute(_BOUNDS, [str(settings.GATE_STATEMENT_TIMEOUT_MS)])
+    cursor.execute(_BOUNDS, [str(_statement_timeout_ms())])
 
 
 def _run_compiled(compiled: _Compiled, values: dict) -> list[tuple]:
@@ -486,6 +494,7 @@ def gather_facts(
     message (RULES 3) or the call (RULES 7); they count only for a customer (a won deal).
     """
     _check_keys()
+    _statement_timeout_ms()  # checked on every database; applied where it exists (PostgreSQL)
     network = getattr(social_account, "network", "") or ""
     # SET LOCAL lasts until the end of the transaction: the caller's, or this one.
     atomic = nullcontext() if connection.in_atomic_block else transaction.atomic()

@@ -36,7 +36,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +60,7 @@ from people import services as people_services
 from people.models import Employee, EmployeeStatus, Role
 from prospects import services as prospect_services
 from prospects.models import Prospect, ProspectUserObjectPermission, Provenance, ValueHistory
+from socialcrm.lib.lookups import AnyOf
 from webhooks.services import emit as emit_webhook
 
 RUN_STEP_TASK = "offboarding.tasks.run_step"
@@ -424,9 +424,10 @@ def _transfer_data(case: Offboarding, step: OffboardingStep) -> str:
     if not ids:
         step.counts = {**step.counts, "successor": case.successor_id}
         return StepStatus.DONE
-    # The ids as one array parameter: thousands of literals in an IN list cost more to build
-    # and to parse than the rows take to move, and the list appears twice (shares, owners).
-    batch = Prospect.objects.filter(id__in=RawSQL("SELECT unnest(%s::uuid[])", (ids,)))
+    # The ids as one array parameter on PostgreSQL (``AnyOf``): thousands of literals in an
+    # IN list cost more to build and to parse than the rows take to move, and the list
+    # appears twice (shares, owners). Elsewhere a plain IN.
+    batch = Prospect.objects.filter(AnyOf(F("id"), ids))
     moved = prospect_services.prospects_transfer(
         actor="offboarding", from_owner=case.employee, to_owner=case.successor, prospects=batch
     )

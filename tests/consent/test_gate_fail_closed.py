@@ -77,6 +77,9 @@ FAILURES = {
     "database error in the prepared query": lambda mp, settings: mp.setattr(
         consent.facts, "_run_compiled", _raise(DatabaseError("connection lost"))
     ),
+    "database error in the facts query": lambda mp, settings: mp.setattr(
+        consent.facts, "_fetch", _raise(DatabaseError("connection lost"))
+    ),
     "query cannot be built": lambda mp, settings: mp.setattr(
         consent.facts, "_annotated", _raise(RuntimeError("broken expression"))
     ),
@@ -89,7 +92,18 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("failure", FAILURES)
+# The prepared statement is PostgreSQL's (consent/facts.py); elsewhere the per-call path runs.
+POSTGRESQL_ONLY = {"database error in the prepared query"}
+
+
+def _cases(names):
+    return [
+        pytest.param(name, marks=pytest.mark.services) if name in POSTGRESQL_ONLY else name
+        for name in names
+    ]
+
+
+@pytest.mark.parametrize("failure", _cases(FAILURES))
 def test_a_check_is_denied_with_gate_error_when_facts_cannot_be_gathered(
     allowed, failure, monkeypatch, settings
 ):
@@ -102,7 +116,14 @@ def test_a_check_is_denied_with_gate_error_when_facts_cannot_be_gathered(
 
 
 @pytest.mark.parametrize(
-    "failure", ["blind-index key missing", "database error in the prepared query"]
+    "failure",
+    _cases(
+        [
+            "blind-index key missing",
+            "database error in the prepared query",
+            "database error in the facts query",
+        ]
+    ),
 )
 def test_a_logged_attempt_is_refused_and_recorded_as_gate_error(
     allowed, failure, monkeypatch, settings
