@@ -15,6 +15,7 @@ from charters.models import CharterKind, CharterVersion
 from people.models import Employee, Role
 from people.permissions import role_required
 from people.selectors import employee_get, employee_of
+from socialcrm.lib.dates import in_past, in_range
 
 
 class CharterVersionSerializer(serializers.Serializer):
@@ -69,8 +70,8 @@ class CharterAcknowledge(APIView):
 
 class TrainingInput(serializers.Serializer):
     employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
-    completed_at = serializers.DateField()
-    valid_until = serializers.DateField(required=False, allow_null=True)
+    completed_at = serializers.DateField(validators=[in_past])
+    valid_until = serializers.DateField(required=False, allow_null=True, validators=[in_range])
 
 
 class TrainingOutput(serializers.Serializer):
@@ -133,9 +134,11 @@ class CharterVersionInput(serializers.Serializer):
     title_fr = serializers.CharField(max_length=200)
     text_en = serializers.CharField()
     text_fr = serializers.CharField()
-    effective_date = serializers.DateField()
+    effective_date = serializers.DateField(validators=[in_range])
     required = serializers.BooleanField()
-    staff_consulted_on = serializers.DateField(required=False, allow_null=True)
+    staff_consulted_on = serializers.DateField(
+        required=False, allow_null=True, validators=[in_past]
+    )
 
 
 class CharterVersions(APIView):

@@ -3,16 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from charters.models import CharterKind
 from people.models import Employee
+from socialcrm.lib.dates import in_past, in_range
 
 
 class TrainingForm(forms.Form):
     employee = forms.ModelChoiceField(label=_("Employee"), queryset=Employee.objects.none())
     completed_at = forms.DateField(
-        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completed on"),
+        validators=[in_past],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
+        validators=[in_range],
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for the default validity (twelve months)."),
     )
@@ -30,15 +34,18 @@ class CharterVersionForm(forms.Form):
     text_fr = forms.CharField(label=_("Text in French"), widget=forms.Textarea(attrs={"rows": 8}))
     effective_date = forms.DateField(
         label=_("Effective date"),
+        validators=[in_range],
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Until this date, the current version stays in force."),
     )
+    # RULES 13: the four charters are required by default.
     required_for_prospecting = forms.BooleanField(
-        label=_("Required for prospecting"), required=False
+        label=_("Required for prospecting"), required=False, initial=True
     )
     staff_consulted_on = forms.DateField(
         label=_("Staff representatives consulted on"),
         required=False,
+        validators=[in_past],
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Required for a charter that binds employees (labour law)."),
     )

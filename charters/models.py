@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.dates import in_past, in_range
+
 
 class CharterKind(models.TextChoices):
     SOCIAL_SELLING = "social_selling", _("Social selling charter")
@@ -35,11 +37,12 @@ class CharterVersion(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=200)
     text_en = models.TextField(_("text (English)"))
     text_fr = models.TextField(_("text (French)"))
-    effective_date = models.DateField(_("effective date"))
-    required_for_prospecting = models.BooleanField(_("required for prospecting"), default=False)
+    effective_date = models.DateField(_("effective date"), validators=[in_range])
+    # RULES 13: the four charters are required by default; a company may publish one that is not.
+    required_for_prospecting = models.BooleanField(_("required for prospecting"), default=True)
     # Charters bind employees only when adopted after the staff representatives were consulted.
     staff_consulted_on = models.DateField(
-        _("staff representatives consulted on"), null=True, blank=True
+        _("staff representatives consulted on"), null=True, blank=True, validators=[in_past]
     )
 
     class Meta:
@@ -83,7 +86,8 @@ class Acknowledgement(models.Model):
     version = models.ForeignKey(
         CharterVersion, on_delete=models.PROTECT, related_name="acknowledgements"
     )
-    at = models.DateTimeField(_("acknowledged at"))
+    # RULES 13: an acknowledgement describes the past, never a date ahead.
+    at = models.DateTimeField(_("acknowledged at"), validators=[in_past])
     via = models.CharField(_("via"), max_length=16, choices=AcknowledgementVia.choices)
 
     objects = AcknowledgementQuerySet.as_manager()
@@ -113,8 +117,9 @@ class Training(models.Model):
     employee = models.ForeignKey(
         "people.Employee", on_delete=models.CASCADE, related_name="trainings"
     )
-    completed_at = models.DateField(_("completed on"))
-    valid_until = models.DateField(_("valid until"))
+    # RULES 13: a training is recorded once done, never ahead of time.
+    completed_at = models.DateField(_("completed on"), validators=[in_past])
+    valid_until = models.DateField(_("valid until"), validators=[in_range])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

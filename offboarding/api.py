@@ -20,6 +20,7 @@ from offboarding.models import CaseStatus
 from people.models import Employee, Role
 from people.permissions import role_required
 from people.selectors import has_role
+from socialcrm.lib.dates import in_range
 
 
 def _conflict(exc: services.OffboardingConflict) -> Response:
@@ -32,7 +33,9 @@ def _invalid(exc: DjangoValidationError) -> ApiValidationError:
 
 class OffboardingCreateSerializer(serializers.Serializer):
     employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.select_related("user"))
-    departure_date = serializers.DateField()
+    departure_date = serializers.DateField(
+        validators=[in_range], help_text="may be past: a departure recorded late"
+    )
     successor = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.select_related("user"))
 
 
@@ -121,7 +124,12 @@ class AttestationItemSerializer(serializers.Serializer):
 
 class AttestationInputSerializer(serializers.Serializer):
     statement = serializers.CharField()
-    prospect_ids = serializers.ListField(child=serializers.UUIDField(), required=False)
+    prospect_ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        allow_empty=False,
+        max_length=100_000,
+        help_text="exactly the listed prospects confirmed removed (several posts add up)",
+    )
     signed_document = serializers.CharField(
         required=False, allow_blank=True, help_text="HR attesting for the employee: required"
     )
@@ -164,7 +172,7 @@ class OffboardingAttestation(APIView):
                 actor=request.user,
                 offboarding=case,
                 statement=data.validated_data["statement"],
-                prospect_ids=data.validated_data.get("prospect_ids"),
+                prospect_ids=data.validated_data["prospect_ids"],
                 signed_document=data.validated_data.get("signed_document", ""),
             )
         except services.OffboardingConflict as exc:
@@ -190,15 +198,18 @@ class OffboardingSignOff(APIView):
 
 
 class OffboardingExport(APIView):
-    """The departing employee's own network as CSV, for them or HR, while available (audited)."""
+    """The departing employee's own network as CSV, for them alone, while available (audited).
+
+    Their own contacts are nobody else's business: HR and the DPO get 403 (API.md v2).
+    """
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request, pk):
         case = selectors.offboarding_get(user=request.user, pk=pk)
-        if not (case.employee.user_id == request.user.pk or has_role(request.user, Role.HR)):
-            raise PermissionDenied("the departing employee or HR only")
+        if case.employee.user_id != request.user.pk:
+            raise PermissionDenied("the departing employee only")
         try:
             rows = services.export_download(actor=request.user, offboarding=case)
         except services.OffboardingConflict as exc:

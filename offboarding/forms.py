@@ -1,10 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.dates import in_range
+
 
 class OffboardingStartForm(forms.Form):
     departure_date = forms.DateField(
-        label=_("Departure date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Departure date"),
+        validators=[in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The first day the employee no longer works here. From that day they cannot "
+            "prospect or sign in, except to their attestation page; it may be in the past."
+        ),
     )
     successor = forms.ModelChoiceField(
         label=_("Successor"),
@@ -27,6 +35,15 @@ class OffboardingStartForm(forms.Form):
 
 
 class EmployeeAttestationForm(forms.Form):
+    """Tick each person removed: nothing is ticked for the employee, and nothing means all."""
+
+    prospect_ids = forms.MultipleChoiceField(
+        label=_("People removed"),
+        choices=(),
+        error_messages={
+            "required": _("Tick each person whose data you have removed from your accounts."),
+        },
+    )
     statement = forms.CharField(
         label=_("Statement"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -35,6 +52,12 @@ class EmployeeAttestationForm(forms.Form):
             "social accounts."
         ),
     )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prospect_ids"].choices = [
+            (str(item["prospect"]), str(item["prospect"])) for item in items
+        ]
 
 
 class HrAttestationForm(EmployeeAttestationForm):

@@ -1,11 +1,13 @@
 """Reads on offboarding cases."""
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from offboarding.models import CaseStatus, Offboarding, OffboardingStep
-from people.models import Employee, EmployeeStatus, Role
-from people.selectors import employee_of, has_role
+from people.models import Employee, Role
+from people.selectors import active_employees, employee_of, has_role
 from prospects.models import Prospect
 
 
@@ -38,6 +40,19 @@ def open_case_of(employee) -> Offboarding | None:
         Offboarding.objects.filter(employee=employee)
         .exclude(status=CaseStatus.DONE)
         .order_by("-created_at")
+        .first()
+    )
+
+
+def attestation_case_of(employee, *, today: datetime.date) -> Offboarding | None:
+    """The leaver's case whose attestation page is still theirs (API.md v2).
+
+    Any status, done included: the page and the own-network export stay open until
+    the attestation deadline, after attesting too, as the page promises.
+    """
+    return (
+        Offboarding.objects.filter(employee=employee, attestation_deadline__gte=today)
+        .order_by("-created_at", "-id")
         .first()
     )
 
@@ -83,9 +98,8 @@ def attestation_list(*, offboarding: Offboarding, with_names: bool) -> list[dict
 def successors_for(employee) -> QuerySet[Employee]:
     """Who may take over: active reps and managers other than the employee."""
     return (
-        Employee.objects.select_related("user")
-        .filter(
-            status=EmployeeStatus.ACTIVE, user__is_active=True, role__in=(Role.REP, Role.MANAGER)
-        )
+        active_employees()
+        .select_related("user")
+        .filter(role__in=(Role.REP, Role.MANAGER))
         .exclude(pk=employee.pk)
     )

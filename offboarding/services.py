@@ -35,7 +35,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,9 +58,10 @@ from offboarding.models import (
 )
 from outbox import services as outbox
 from people import services as people_services
-from people.models import Employee, EmployeeStatus, Role
+from people.models import Employee, EmployeeStatus, Role, paris_today
 from prospects import services as prospect_services
 from prospects.models import Prospect, ProspectUserObjectPermission, Provenance, ValueHistory
+from socialcrm.lib.dates import PARIS, in_range
 from socialcrm.lib.lookups import AnyOf
 from webhooks.services import emit as emit_webhook
 
@@ -120,16 +121,16 @@ def offboarding_create(
     """Open a case with its eight steps, pending; ``OffboardingConflict`` if one is open."""
     if successor.pk == employee.pk:
         raise ValidationError({"successor": _("the successor must be someone else")})
-    if (
-        successor.status != EmployeeStatus.ACTIVE
-        or not successor.user.is_active
-        or successor.role not in _SUCCESSOR_ROLES
-    ):
+    if not successor.is_active_employee or successor.role not in _SUCCESSOR_ROLES:
         raise ValidationError(
             {"successor": _("the successor must be an active sales rep or manager")}
         )
     if employee.status == EmployeeStatus.DEPARTED:
         raise ValidationError({"employee": _("this employee has already left")})
+    try:
+        in_range(departure_date)
+    except ValidationError as exc:
+        raise ValidationError({"departure_date": exc.messages}) from None
     if departure_date < employee.hire_date:
         raise ValidationError({"departure_date": _("the departure comes before the hire date")})
     if Offboarding.objects.filter(employee=employee).exclude(status=CaseStatus.DONE).exists():
@@ -153,6 +154,11 @@ def offboarding_create(
         for position, key in enumerate(STEP_ORDER)
     )
     events.created(actor=actor, obj=case, fields=["employee", "successor", "departure_date"])
+    # The date counts from now on, whether or not anyone starts the case (RULES 12); a
+    # date already past (a departure recorded late) takes effect at once.
+    people_services.employee_departure_record(
+        actor=actor, employee=employee, departure_date=departure_date
+    )
     return case
 
 
@@ -443,7 +449,7 @@ def _return_prehire_data(case: Offboarding, step: OffboardingStep) -> str:
     if not batch:
         if case.export_available_until is None:
             Offboarding.objects.filter(pk=case.pk).update(
-                export_available_until=timezone.now() + datetime.timedelta(days=export_days())
+                export_available_until=export_end(case, now=timezone.now())
             )
         return StepStatus.DONE
     prospects = Prospect.objects.filter(id__in=batch).only(
@@ -470,6 +476,18 @@ def _return_prehire_data(case: Offboarding, step: OffboardingStep) -> str:
         "employment_values_dropped": step.counts.get("employment_values_dropped", 0) + dropped,
     }
     return StepStatus.RUNNING
+
+
+def export_end(case: Offboarding, *, now: datetime.datetime) -> datetime.datetime:
+    """When the leaver's export closes: ``OFFBOARDING_EXPORT_DAYS`` from now, and never
+    before the end of the attestation deadline (a Paris day), as the page promises."""
+    end = now + datetime.timedelta(days=export_days())
+    if case.attestation_deadline is not None:
+        deadline_end = datetime.datetime.combine(
+            case.attestation_deadline + datetime.timedelta(days=1), datetime.time(), tzinfo=PARIS
+        )
+        end = max(end, deadline_end)
+    return end
 
 
 def _employment_fields(ids) -> dict:
@@ -589,15 +607,24 @@ def _revoke_access(case: Offboarding, step: OffboardingStep) -> str:
             "shares_removed": step.counts.get("shares_removed", 0) + removed,
         }
         return StepStatus.RUNNING
-    if case.employee.status != EmployeeStatus.DEPARTED or user.is_active:
-        people_services.employee_depart(actor="offboarding", employee=case.employee)
+    if case.employee.status != EmployeeStatus.DEPARTED:
+        # The login stays, confined to the attestation page and the export, until the
+        # deadline; ``departures_due_apply`` closes it after that day.
+        people_services.employee_depart(
+            actor="offboarding",
+            employee=case.employee,
+            keep_login_until=case.attestation_deadline,
+        )
     step.done = step.total = max(step.total, step.done + 1)
     step.counts = {
         **step.counts,
         "shares_removed": step.counts.get("shares_removed", 0),
-        "user_deactivated": True,
+        "user_deactivated": not user.is_active,
+        "login_confined_until": None
+        if not user.is_active
+        else case.attestation_deadline.isoformat(),
         "tokens_revoked": True,
-        "sessions_revoked": True,
+        "sessions_revoked": not user.is_active,
     }
     return StepStatus.DONE
 
@@ -688,13 +715,15 @@ def attestation_record(
     actor,
     offboarding: Offboarding,
     statement: str,
-    prospect_ids: list | None = None,
+    prospect_ids: list,
     signed_document: str = "",
 ) -> Attestation:
     """The employee (or HR, naming the signed document) attests removal from personal accounts.
 
-    ``prospect_ids`` omitted: every listed prospect. Ids not on the list → ``ValidationError``.
-    When nothing is left to attest, the waiting step is done and the checklist goes on.
+    ``prospect_ids`` names exactly the prospects confirmed removed (API.md v2): required,
+    never taken to mean "all", each on the case's list (else ``ValidationError`` naming
+    it). The others stay unattested; several attestations add up, and when nothing is
+    left to attest the waiting step is done and the checklist goes on.
     """
     case = Offboarding.objects.select_for_update().get(pk=offboarding.pk)
     if case.status == CaseStatus.DONE:
@@ -704,19 +733,20 @@ def attestation_record(
         raise ValidationError({"signed_document": _("name the document the employee signed")})
     if not statement.strip():
         raise ValidationError({"statement": _("this field is required")})
+    if not prospect_ids:
+        raise ValidationError(
+            {"prospect_ids": _("name each person whose data was removed from personal accounts")}
+        )
     listed = {str(pid) for pid in case.attestation_items.values_list("prospect_id", flat=True)}
-    if prospect_ids is None:
-        chosen = listed
-    else:
-        chosen = {str(pid) for pid in prospect_ids}
-        unknown = chosen - listed
-        if unknown:
-            raise ValidationError(
-                {
-                    "prospect_ids": _("not on this employee's attestation list: %(ids)s")
-                    % {"ids": ", ".join(sorted(unknown))}
-                }
-            )
+    chosen = {str(pid) for pid in prospect_ids}
+    unknown = chosen - listed
+    if unknown:
+        raise ValidationError(
+            {
+                "prospect_ids": _("not on this employee's attestation list: %(ids)s")
+                % {"ids": ", ".join(sorted(unknown))}
+            }
+        )
     attestation = Attestation.objects.create(
         offboarding=case,
         statement=statement.strip(),
@@ -788,18 +818,27 @@ def offboarding_sign_off(*, actor, offboarding: Offboarding) -> Offboarding:
 
 
 def departures_due_apply(*, today=None) -> int:
-    """Employees past their departure date with a case still open lose their API tokens.
+    """Hourly: leavers lose their API tokens, and their login once the attestation is over.
 
-    They keep a browser login to the attestation page alone (see the middleware)
-    until the checklist revokes everything.
+    From the departure date (a Paris date), with or without a case, tokens are
+    deleted (``socialcrm.lib.auth`` refuses them already). Departed employees whose
+    attestation deadline has passed, or who have no case, get their login closed;
+    until then the middleware confines it to their attestation page. Returns the
+    number of tokens deleted.
     """
     from rest_framework.authtoken.models import Token
 
-    today = today or timezone.localdate()
-    users = (
-        Offboarding.objects.exclude(status=CaseStatus.DONE)
-        .filter(departure_date__lt=today)
-        .values("employee__user_id")
+    today = today or paris_today()
+    gone = Employee.objects.filter(Q(status=EmployeeStatus.DEPARTED) | Q(departure_date__lte=today))
+    deleted, _ = Token.objects.filter(user__employee__in=gone).delete()
+    still_attesting = Offboarding.objects.filter(
+        employee=OuterRef("pk"), attestation_deadline__gte=today
     )
-    deleted, _ = Token.objects.filter(user_id__in=users).delete()
+    to_close = (
+        Employee.objects.filter(status=EmployeeStatus.DEPARTED, user__is_active=True)
+        .exclude(Exists(still_attesting))
+        .select_related("user")
+    )
+    for employee in to_close[:BATCH_SIZE]:
+        people_services.login_close(actor="offboarding", user=employee.user)
     return deleted

@@ -114,16 +114,16 @@ def offboarding_attestation(request, pk):
     is_employee = case.employee.user_id == request.user.pk
     if not (is_employee or has_role(request.user, Role.HR)):
         raise PermissionDenied
+    items = selectors.attestation_list(offboarding=case, with_names=is_employee)
     form_class = EmployeeAttestationForm if is_employee else HrAttestationForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
-        chosen = request.POST.getlist("prospect_ids")
         try:
             services.attestation_record(
                 actor=request.user,
                 offboarding=case,
                 statement=form.cleaned_data["statement"],
-                prospect_ids=chosen or None,
+                prospect_ids=form.cleaned_data["prospect_ids"],
                 signed_document=form.cleaned_data.get("signed_document", ""),
             )
         except ValidationError as exc:
@@ -133,7 +133,9 @@ def offboarding_attestation(request, pk):
         else:
             messages.success(request, _("Attestation recorded. Thank you."))
             return redirect("offboarding-attestation", case.pk)
-    items = selectors.attestation_list(offboarding=case, with_names=is_employee)
+    ticked = set(form["prospect_ids"].value() or ()) if form.is_bound else set()
+    for item in items:
+        item["ticked"] = str(item["prospect"]) in ticked
     return render(
         request,
         "offboarding/attestation.html",
@@ -171,15 +173,13 @@ def offboarding_sign_off(request, pk):
 
 @login_required
 def offboarding_export(request, pk):
+    """The leaver's own network, for them alone (API.md v2: HR → 403)."""
     case = selectors.offboarding_get(user=request.user, pk=pk)
-    if not (case.employee.user_id == request.user.pk or has_role(request.user, Role.HR)):
+    if case.employee.user_id != request.user.pk:
         raise PermissionDenied
     try:
         rows = services.export_download(actor=request.user, offboarding=case)
     except services.OffboardingConflict as exc:
         messages.error(request, exc.message)
-        return redirect(
-            "offboarding-attestation" if not has_role(request.user, Role.HR) else "offboarding",
-            case.pk,
-        )
+        return redirect("offboarding-attestation", case.pk)
     return export_response(rows, case)

@@ -71,7 +71,7 @@ class Checklist:
 
     @property
     def agreement_locked(self) -> bool:
-        return self.employee.status != EmployeeStatus.ACTIVE
+        return self.employee.status != EmployeeStatus.ACTIVE or self.employee.has_departed()
 
 
 def checklists_of_many(employees, *, today: datetime.date | None = None) -> dict[int, Checklist]:

@@ -69,7 +69,8 @@ def contribution_decide(
     """
     # Locks the employee row: offboarding cannot start between the check and the write.
     locked = Employee.objects.select_for_update().get(pk=employee.pk)
-    if locked.status in (EmployeeStatus.OFFBOARDING, EmployeeStatus.DEPARTED):
+    # Final from the start of the offboarding or the departure date, whichever comes first.
+    if locked.status != EmployeeStatus.ACTIVE or locked.has_departed():
         raise ContributionLocked
     mine = Prospect.objects.filter(owner=locked)
     if all_pre_hire:

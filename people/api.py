@@ -19,6 +19,7 @@ from people import selectors, services
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
 from socialcrm.lib import login_throttle
+from socialcrm.lib.dates import in_range
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
 class EmployeeCreateSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
-    hire_date = serializers.DateField(required=False)
+    hire_date = serializers.DateField(required=False, validators=[in_range])
     manager = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.all(), required=False, allow_null=True
     )

@@ -2,7 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Employee, EmployeeStatus, Role, SocialAccount
+from people.models import Employee, Role, SocialAccount
+from people.selectors import active_employees
+from socialcrm.lib.dates import in_range
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -29,13 +31,13 @@ class EmployeeForm(forms.Form):
         label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.ADMIN]
     )
     hire_date = forms.DateField(
-        label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Hire date"),
+        validators=[in_range],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     manager = forms.ModelChoiceField(
         label=_("Manager"),
-        queryset=Employee.objects.filter(
-            role=Role.MANAGER, status=EmployeeStatus.ACTIVE
-        ).select_related("user"),
+        queryset=Employee.objects.none(),
         required=False,
         empty_label=_("— none —"),
     )
@@ -45,6 +47,13 @@ class EmployeeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Give it to the employee in person; they use it to log in."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per form: a manager past their departure date is no longer offered.
+        self.fields["manager"].queryset = (
+            active_employees().filter(role=Role.MANAGER).select_related("user")
+        )
 
     def clean_username(self):
         username = self.cleaned_data["username"]

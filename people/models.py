@@ -5,7 +5,15 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from socialcrm.lib.dates import PARIS, in_range
+
+
+def paris_today() -> datetime.date:
+    """Today on the Paris calendar: departure dates are Paris dates, whatever TIME_ZONE says."""
+    return timezone.now().astimezone(PARIS).date()
 
 
 class Role(models.TextChoices):
@@ -30,8 +38,12 @@ class Employee(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE
     )
-    hire_date = models.DateField(_("hire date"))
-    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    hire_date = models.DateField(_("hire date"), validators=[in_range])
+    # The first day the employee no longer works here (RULES 12): recorded by HR with the
+    # offboarding case, it counts from that day whether or not the case was started.
+    departure_date = models.DateField(
+        _("departure date"), null=True, blank=True, validators=[in_range]
+    )
     manager = models.ForeignKey(
         "self",
         verbose_name=_("manager"),
@@ -69,9 +81,18 @@ class Employee(models.Model):
     def username(self) -> str:
         return self.user.get_username()
 
+    def has_departed(self, today: datetime.date | None = None) -> bool:
+        """Gone: status ``departed``, or the departure date has come (a Paris date, inclusive)."""
+        if self.status == EmployeeStatus.DEPARTED:
+            return True
+        return self.departure_date is not None and self.departure_date <= (today or paris_today())
+
     @property
     def is_active_employee(self) -> bool:
-        return self.status == EmployeeStatus.ACTIVE and self.user.is_active
+        """May act for the company (RULES 12): not offboarding, not past the departure date."""
+        return (
+            self.status == EmployeeStatus.ACTIVE and self.user.is_active and not self.has_departed()
+        )
 
 
 class Network(models.TextChoices):

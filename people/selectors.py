@@ -2,9 +2,8 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from people.models import Employee, EmployeeStatus, Role, SocialAccount
+from people.models import Employee, EmployeeStatus, Role, SocialAccount, paris_today
 
 
 def employee_of(user) -> Employee | None:
@@ -17,12 +16,18 @@ def employee_of(user) -> Employee | None:
 
 
 def has_left(employee: Employee, today=None) -> bool:
-    """Departed, or past the departure date of an offboarding still under way."""
-    if employee.status == EmployeeStatus.ACTIVE:
-        return False
-    today = today or timezone.localdate()
-    return employee.status == EmployeeStatus.DEPARTED or (
-        employee.departure_date is not None and employee.departure_date < today
+    """Departed, or the departure date has come, whether or not anyone started the case.
+
+    From that day the API refuses their tokens and the login opens their attestation
+    page alone (RULES 12, API.md v2).
+    """
+    return employee.has_departed(today)
+
+
+def active_employees(today=None) -> QuerySet[Employee]:
+    """Employees who may act for the company today: the queryset form of ``is_active_employee``."""
+    return Employee.objects.filter(status=EmployeeStatus.ACTIVE, user__is_active=True).exclude(
+        departure_date__lte=today or paris_today()
     )
 
 

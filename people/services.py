@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from audit import events
 from onboarding.services import onboarding_open
-from people.models import Employee, EmployeeStatus, Role, SocialAccount
+from people.models import Employee, EmployeeStatus, Role, SocialAccount, paris_today
 
 
 @transaction.atomic
@@ -85,20 +85,60 @@ def access_revoke(*, actor, user) -> None:
 
 
 @transaction.atomic
-def employee_depart(*, actor, employee: Employee) -> None:
-    """The employee has left: status ``departed``, login disabled, tokens and sessions revoked.
+def login_close(*, actor, user) -> None:
+    """Close a login for good: no password works, tokens and sessions are revoked.
 
     A new unusable password changes the session hash, so a session opened on
     another device is flushed at its next request, not only refused a user.
     """
-    user = employee.user
     user.set_unusable_password()
     user.save(update_fields=["password"])
     access_revoke(actor=actor, user=user)
+
+
+@transaction.atomic
+def employee_depart(
+    *, actor, employee: Employee, keep_login_until: datetime.date | None = None
+) -> None:
+    """The employee has left: status ``departed``, API tokens revoked.
+
+    With ``keep_login_until`` (their attestation deadline, API.md v2) the browser login
+    stays open until that day, confined by the offboarding middleware to their
+    attestation page and their own-network export; without it, or once that day
+    has passed, the login is closed at once.
+    """
+    user = employee.user
+    if keep_login_until is None or keep_login_until < paris_today():
+        login_close(actor=actor, user=user)
+    else:
+        tokens_revoke(actor=actor, user=user)
     employee.status = EmployeeStatus.DEPARTED
-    employee.departure_date = employee.departure_date or timezone.localdate()
+    employee.departure_date = employee.departure_date or paris_today()
     employee.save(update_fields=["status", "departure_date"])
     events.changed(actor=actor, obj=employee, fields=["status", "departure_date"])
+
+
+def tokens_revoke(*, actor, user) -> int:
+    """Delete the user's API tokens (the login itself is untouched)."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        events.record(actor=actor, action="access.tokens_revoked", obj=user)
+    return deleted
+
+
+@transaction.atomic
+def employee_departure_record(*, actor, employee: Employee, departure_date: datetime.date) -> None:
+    """HR records the departure date: from that day the employee is inactive (RULES 12).
+
+    It counts whether or not anyone starts the offboarding; a date already past is
+    accepted (a departure recorded late) and takes effect at once.
+    """
+    employee.departure_date = departure_date
+    employee.full_clean(exclude=["user", "manager"])
+    employee.save(update_fields=["departure_date"])
+    events.changed(actor=actor, obj=employee, fields=["departure_date"])
+    if employee.has_departed():
+        tokens_revoke(actor=actor, user=employee.user)
 
 
 @transaction.atomic

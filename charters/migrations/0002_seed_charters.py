@@ -1,6 +1,7 @@
 """The four charters, version 1 each, drawn from the source article's recommendations.
 
-The staff representatives' consultation date is left empty: each company records
+All four are required for prospecting (RULES 13, 2026.12; migration 0004 sets the
+same on databases seeded before). The staff representatives' consultation date is left empty: each company records
 its own before relying on the charter (C. trav. L1321-4, L2312-8).
 """
 
@@ -48,7 +49,7 @@ CHARTERS = [
     },
     {
         "kind": "information_systems",
-        "required": False,
+        "required": True,
         "title_en": "Information systems charter",
         "title_fr": "Charte des systèmes d'information",
         "text_en": (
@@ -72,7 +73,7 @@ CHARTERS = [
     },
     {
         "kind": "disconnection",
-        "required": False,
+        "required": True,
         "title_en": "Right to disconnect charter",
         "title_fr": "Charte du droit à la déconnexion",
         "text_en": (

@@ -1,8 +1,9 @@
 """API token authentication that knows about departures.
 
-A token stops working the moment its employee is past their departure date, not
-only when the user is deactivated (DRF's own check) or when the hourly job deletes
-the token: in between, a departing employee keeps the attestation page alone.
+A token stops working on its employee's departure date (a Paris date, RULES 12),
+whether or not anyone started the offboarding, not only when the user is
+deactivated (DRF's own check) or when the hourly job deletes the token: in
+between, a leaver keeps the attestation page alone, in the browser.
 The employee comes in the token's own query, so authentication still costs one.
 """
 

@@ -3,6 +3,7 @@ server with PostgreSQL and a real Celery worker: the rep's, the DPO's and HR's."
 
 import datetime
 import json
+import re
 import time
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consent.models import OutreachAttempt
+from offboarding import services as offboarding_services
+from offboarding.models import Offboarding
 from prospects import services as prospect_services
 from tests.browser.conftest import TIMEOUT_MS, login, screenshot
 from tests.browser.test_contact_panel import type_message
@@ -372,6 +375,11 @@ def test_journey_3_hr_onboards_a_rep_then_offboards_them(
         live_server.url + checklist.get_by_role("link", name="Attestation").get_attribute("href")
     )
     attestation.fill("#id_signed_document", "HR-2026-207")
+    # Nothing is ticked for HR either: the paper attestation names each person.
+    boxes = attestation.locator('input[name="prospect_ids"]')
+    expect(boxes).to_have_count(1)
+    expect(boxes.first).not_to_be_checked()
+    boxes.first.check()
     attestation.get_by_role("button", name="Attest").click()
     expect(attestation.locator("[data-remaining]")).to_have_attribute("data-remaining", "0")
     expect(checklist).to_have_attribute("data-status", "done", timeout=JOB_TIMEOUT_MS)
@@ -393,8 +401,23 @@ def test_journey_3_hr_onboards_a_rep_then_offboards_them(
     expect(dpo_page.locator("[data-signed-off]")).to_contain_text("dora-dpo")
     screenshot(dpo_page, "journey3-report-signed-off")
 
+    # Departed, lea keeps her attestation page and her export until the deadline, nothing else.
+    case_url = report_url.removesuffix("report/")
     lea.reload()
-    expect(lea).to_have_url(f"{live_server.url}/login/?next=/")
+    expect(lea).to_have_url(f"{case_url}attestation/")
+    expect(lea.locator("[data-remaining]")).to_have_attribute("data-remaining", "0")
+    expect(lea.get_by_role("link", name="Download your own network")).to_be_visible()
+    lea.goto(f"{live_server.url}/prospects/")
+    expect(lea).to_have_url(f"{case_url}attestation/")
+    screenshot(lea, "journey3-departed-rep-attestation-page")
+
+    # The deadline passes: the hourly job closes the login for good.
+    Offboarding.objects.filter(employee__user__username="lea").update(
+        attestation_deadline=today - datetime.timedelta(days=1)
+    )
+    offboarding_services.departures_due_apply()
+    lea.reload()
+    expect(lea).to_have_url(re.compile(rf"{re.escape(live_server.url)}/login/"))
     lea.fill("#id_username", "lea")
     lea.fill("#id_password", password)
     lea.locator("main form button[type=submit]").click()

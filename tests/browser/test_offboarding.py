@@ -40,7 +40,20 @@ def test_hr_runs_an_offboarding_to_the_signed_final_report(
         expect(page.locator("main")).not_to_contain_text(prospect.full_name)
 
     page.get_by_role("link", name="Attestation").first.click()
+    boxes = page.locator('input[name="prospect_ids"]')
+    expect(boxes).to_have_count(3)
+    for box in boxes.all():
+        expect(box).not_to_be_checked()  # nothing is pre-ticked
+    # The paper names two of the three: the third stays to attest and the step waits.
+    boxes.nth(0).check()
+    boxes.nth(1).check()
     page.fill("#id_signed_document", "HR-2026-114")
+    page.get_by_role("button", name="Attest").click()
+    expect(page.locator("[data-remaining]")).to_have_attribute("data-remaining", "1")
+    expect(page.locator('[data-attested="no"]')).to_have_count(1)
+    screenshot(page, "offboarding-attestation-one-left")
+    page.locator('input[name="prospect_ids"]').check()
+    page.fill("#id_signed_document", "HR-2026-115")
     page.get_by_role("button", name="Attest").click()
     expect(page.locator("[data-remaining]")).to_have_attribute("data-remaining", "0")
 

@@ -99,7 +99,12 @@ def test_compliance_is_visible_to_oneself_the_manager_and_hr_only(api_as, hr, ne
         response = api_as(viewer).get(url)
         assert response.status_code == 200
         assert response.json() == {
-            "charters_missing": ["gdpr_code_of_conduct", "social_selling"],
+            "charters_missing": [
+                "disconnection",
+                "gdpr_code_of_conduct",
+                "information_systems",
+                "social_selling",
+            ],
             "training_valid_until": None,
             "can_prospect": False,
         }

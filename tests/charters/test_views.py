@@ -54,7 +54,12 @@ def test_hr_sees_who_cannot_prospect_and_records_a_training(client, hr, rep, new
     rows = {row["employee"].pk: row for row in page.context["rows"]}
     assert rows[rep.pk]["can_prospect"] is True
     assert rows[new_rep.pk]["can_prospect"] is False
-    assert rows[new_rep.pk]["charters_missing"] == ["gdpr_code_of_conduct", "social_selling"]
+    assert rows[new_rep.pk]["charters_missing"] == [
+        "disconnection",
+        "gdpr_code_of_conduct",
+        "information_systems",
+        "social_selling",
+    ]
 
     today = timezone.localdate().isoformat()
     response = client.post("/hr/compliance/", {"employee": new_rep.pk, "completed_at": today})

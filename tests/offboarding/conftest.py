@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from offboarding import services
 from offboarding.models import Offboarding
+from people.models import paris_today
 from prospects.models import Prospect
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 
@@ -58,12 +59,17 @@ def book(leaver, account):
     }
 
 
+def departure_in(days: int) -> datetime.date:
+    """A departure date relative to today (Paris): a fixed one would pass and end the test."""
+    return paris_today() + datetime.timedelta(days=days)
+
+
 @pytest.fixture
 def open_case(leaver, successor, hr):
     return services.offboarding_create(
         actor=hr.user,
         employee=leaver,
-        departure_date=datetime.date(2026, 12, 31),
+        departure_date=departure_in(30),
         successor=successor,
     )
 
@@ -81,6 +87,11 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):
 
 def case_status(case: Offboarding) -> str:
     return Offboarding.objects.values_list("status", flat=True).get(pk=case.pk)
+
+
+def listed_ids(case: Offboarding) -> list[str]:
+    """The prospect ids on the case's attestation list, as the API takes them."""
+    return [str(i) for i in case.attestation_items.values_list("prospect_id", flat=True)]
 
 
 def owners(prospects) -> set:

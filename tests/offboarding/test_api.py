@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from offboarding import services
 from offboarding.models import AttestationItem, ExportRow, Offboarding
 from tests.factories import EmployeeFactory
+from tests.offboarding.conftest import departure_in
 
 URL = "/api/offboardings/"
 
@@ -17,7 +18,7 @@ URL = "/api/offboardings/"
 def _body(leaver, successor, **extra):
     return {
         "employee": leaver.pk,
-        "departure_date": "2026-12-31",
+        "departure_date": departure_in(30).isoformat(),
         "successor": successor.pk,
         **extra,
     }
@@ -135,10 +136,15 @@ def test_the_employee_sees_names_hr_sees_ids_only(api_as, open_case, leaver, hr,
 def test_hr_attests_with_a_signed_document_only(api_as, open_case, hr, book):
     AttestationItem.objects.create(offboarding=open_case, prospect_id=book["employment"][0].pk)
     url = f"{URL}{open_case.pk}/attestation/"
+    ids = [str(book["employment"][0].pk)]
 
-    without = api_as(hr).post(url, {"statement": "Signed on paper."}, format="json")
+    without = api_as(hr).post(
+        url, {"statement": "Signed on paper.", "prospect_ids": ids}, format="json"
+    )
     with_document = api_as(hr).post(
-        url, {"statement": "Signed on paper.", "signed_document": "HR-2026-114"}, format="json"
+        url,
+        {"statement": "Signed on paper.", "signed_document": "HR-2026-114", "prospect_ids": ids},
+        format="json",
     )
 
     assert without.status_code == 400
@@ -190,10 +196,11 @@ def test_the_export_is_downloadable_for_a_limited_time_and_each_download_audited
 
     assert response.status_code == 200
     assert "Old Friend" in response.content.decode()
-    assert api_as(hr).get(url).status_code == 200
+    # API.md v2: the leaver's own network is theirs alone (it was HR's too before).
+    assert api_as(hr).get(url).status_code == 403
     assert api_as(rep).get(url).status_code == 404
-    assert open_case.export_downloads.count() == 2
-    assert AuditEvent.objects.filter(action="offboarding.export_downloaded").count() == 2
+    assert open_case.export_downloads.count() == 1
+    assert AuditEvent.objects.filter(action="offboarding.export_downloaded").count() == 1
 
     Offboarding.objects.filter(pk=open_case.pk).update(
         export_available_until=timezone.now() - datetime.timedelta(seconds=1)

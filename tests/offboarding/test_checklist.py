@@ -1,5 +1,7 @@
 """The whole checklist with a real worker: who ends up with what, and who can still log in."""
 
+import datetime
+
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -8,7 +10,7 @@ from offboarding import services
 from offboarding.models import ExportRow, OffboardingStep, PurgedEvidence
 from prospects.models import Prospect
 from tests.conftest import api_client_for
-from tests.offboarding.conftest import case_status, owners, wait_for
+from tests.offboarding.conftest import case_status, listed_ids, owners, wait_for
 
 
 @pytest.mark.services
@@ -49,7 +51,10 @@ def test_after_the_attestation_the_token_answers_401_and_the_case_is_done(
     wait_for(lambda: case_status(open_case) == "waiting")
 
     services.attestation_record(
-        actor=leaver.user, offboarding=open_case, statement="Removed from my LinkedIn."
+        actor=leaver.user,
+        offboarding=open_case,
+        statement="Removed from my LinkedIn.",
+        prospect_ids=listed_ids(open_case),
     )
     wait_for(lambda: case_status(open_case) == "done")
 
@@ -58,7 +63,15 @@ def test_after_the_attestation_the_token_answers_401_and_the_case_is_done(
     leaver.refresh_from_db()
     leaver.user.refresh_from_db()
     assert leaver.status == "departed"
-    assert not leaver.user.is_active
+    # API.md v2: the login stays, confined to the attestation page and the export, until
+    # the attestation deadline; the hourly job closes it after that day.
+    assert leaver.user.is_active
+    services.departures_due_apply(today=open_case.attestation_deadline)
+    leaver.user.refresh_from_db()
+    assert leaver.user.is_active
+    services.departures_due_apply(today=open_case.attestation_deadline + datetime.timedelta(days=1))
+    leaver.user.refresh_from_db()
+    assert not leaver.user.is_active and not leaver.user.has_usable_password()
     open_case.refresh_from_db()
     assert open_case.report["transferred"]["prospects"] == 7
     assert open_case.report["purged"]["prospects"] == 3
@@ -73,7 +86,12 @@ def test_after_the_attestation_the_token_answers_401_and_the_case_is_done(
 def test_rerunning_every_step_changes_nothing(celery_worker, book, open_case, hr, leaver):
     services.offboarding_start(actor=hr.user, offboarding=open_case)
     wait_for(lambda: case_status(open_case) == "waiting")
-    services.attestation_record(actor=leaver.user, offboarding=open_case, statement="Done.")
+    services.attestation_record(
+        actor=leaver.user,
+        offboarding=open_case,
+        statement="Done.",
+        prospect_ids=listed_ids(open_case),
+    )
     wait_for(lambda: case_status(open_case) == "done")
     snapshot = sorted(Prospect.objects.values_list("id", "owner_id"))
     steps_before = list(OffboardingStep.objects.filter(offboarding=open_case).values())
@@ -98,7 +116,12 @@ def test_without_a_broker_the_checklist_runs_in_process(
     try:
         services.offboarding_start(actor=hr.user, offboarding=open_case)
         assert case_status(open_case) == "waiting"
-        services.attestation_record(actor=leaver.user, offboarding=open_case, statement="Done.")
+        services.attestation_record(
+            actor=leaver.user,
+            offboarding=open_case,
+            statement="Done.",
+            prospect_ids=listed_ids(open_case),
+        )
     finally:
         app.conf.CELERY_TASK_ALWAYS_EAGER = previous
     assert case_status(open_case) == "done"

@@ -9,6 +9,7 @@ from offboarding import services
 from offboarding.models import AttestationItem, Offboarding
 from people.models import EmployeeStatus
 from tests.factories import EmployeeFactory
+from tests.offboarding.conftest import departure_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_hr_starts_an_offboarding_from_the_employee_list_after_confirming(
 
     unconfirmed = client.post(
         f"/offboarding/new/{leaver.pk}/",
-        {"departure_date": "2026-12-31", "successor": successor.pk},
+        {"departure_date": departure_in(30).isoformat(), "successor": successor.pk},
     )
     assert unconfirmed.status_code == 400
     assert not Offboarding.objects.exists()
@@ -30,7 +31,11 @@ def test_hr_starts_an_offboarding_from_the_employee_list_after_confirming(
     with django_capture_on_commit_callbacks():
         response = client.post(
             f"/offboarding/new/{leaver.pk}/",
-            {"departure_date": "2026-12-31", "successor": successor.pk, "confirm": "on"},
+            {
+                "departure_date": departure_in(30).isoformat(),
+                "successor": successor.pk,
+                "confirm": "on",
+            },
         )
     case = Offboarding.objects.get(employee=leaver)
     assert response.status_code == 302
@@ -97,16 +102,21 @@ def test_after_the_departure_the_login_opens_the_attestation_page_alone(
     other = Offboarding.objects.create(
         employee=EmployeeFactory(role="rep"),
         successor=open_case.successor,
-        departure_date=datetime.date(2026, 12, 31),
+        departure_date=departure_in(30),
         status="done",
     )
     assert client.get(f"/offboarding/{other.pk}/attestation/").status_code == 302
 
-    client.post(attestation, {"statement": "Removed from my accounts."})
-    # Attested: the session ends, the login no longer opens anything.
-    response = client.get(attestation)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
+    client.post(
+        attestation,
+        {"statement": "Removed from my accounts.", "prospect_ids": [book["employment"][0].pk]},
+    )
+    # API.md v2: attested, they keep the page (and their export) until the deadline.
+    assert open_case.attestation_items.filter(attested_at__isnull=False).count() == 1
+    page = client.get(attestation)
+    assert page.status_code == 200
+    assert 'data-remaining="0"' in page.content.decode()
+    assert client.get("/").status_code == 302
 
 
 def test_after_the_deadline_the_departed_employee_is_logged_out(client, open_case, leaver, book):

@@ -217,3 +217,28 @@ def test_a_decision_outlives_its_prospect_without_its_data(api_as, new_rep, add_
     assert not Prospect.objects.filter(pk=contact_id).exists()
     decision = ContributionDecision.objects.get(employee=new_rep)
     assert decision.prospect_ref == contact_id and decision.contribute
+
+
+@pytest.mark.parametrize(("offset", "locked"), [(1, False), (0, True), (-1, True)])
+def test_decisions_are_final_from_the_departure_date_even_without_a_case(
+    new_rep, add_contact, offset, locked
+):
+    """RULES 12: the departure date counts on its own, whether or not the case was started."""
+    from onboarding.selectors import checklist_of
+    from onboarding.services import ContributionLocked, contribution_decide
+    from people.models import paris_today
+
+    contact = add_contact(new_rep)
+    new_rep.departure_date = paris_today() + datetime.timedelta(days=offset)
+    new_rep.save(update_fields=["departure_date"])
+
+    if locked:
+        with pytest.raises(ContributionLocked):
+            contribution_decide(
+                employee=new_rep, contribute=True, prospect_ids=[contact.pk], via="api"
+            )
+    else:
+        contribution_decide(employee=new_rep, contribute=True, prospect_ids=[contact.pk], via="api")
+    contact.refresh_from_db()
+    assert contact.contributed is not locked
+    assert checklist_of(new_rep).agreement_locked is locked

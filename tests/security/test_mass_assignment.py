@@ -52,7 +52,7 @@ VALID = {
         "wording_shown": "May we send you our offers?",
     },
     DEALS: {"prospect": "@prospect:owner", "product": "Licence", "amount": "10.00"},
-    OFFBOARDINGS: {"employee": "@teammate", "departure_date": "2099-01-31", "successor": "@owner"},
+    OFFBOARDINGS: {"employee": "@teammate", "departure_date": "2030-01-31", "successor": "@owner"},
     DSARS: {"type": "access", "email": "mass.dsar@example.com", "received_via": "email"},
 }
 

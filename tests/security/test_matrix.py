@@ -157,13 +157,28 @@ def departed_client():
     return client
 
 
+@pytest.fixture
+def past_departure_client():
+    """Past their departure date, nobody started the case: the date alone locks the token."""
+    from people.models import paris_today
+
+    employee = EmployeeFactory(role="rep", compliant=True)
+    client = api_client_for(employee)
+    employee.departure_date = paris_today()
+    employee.save(update_fields=["departure_date"])
+    return client
+
+
 @pytest.mark.parametrize(("route", "method"), sorted(MATRIX))
-def test_callers_without_a_live_account_get_what_the_matrix_says(route, method, departed_client):
+def test_callers_without_a_live_account_get_what_the_matrix_says(
+    route, method, departed_client, past_departure_client
+):
     anonymous, departed = MATRIX[(route, method)]
     url = url_of(route)
     for persona, client, expected in (
         ("anonymous", APIClient(), anonymous),
         ("departed employee", departed_client, departed),
+        ("employee past their departure date", past_departure_client, departed),
     ):
         answer = getattr(client, method.lower())(url, {}, format="json")
         assert answer.status_code == expected, f"{persona}: {method} {url}"

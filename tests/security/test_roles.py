@@ -103,7 +103,8 @@ ROLE_MATRIX = {
     ("api/offboardings/<int:pk>/attestation/", "GET"): (404, 404, 404, 403, 200, 403),
     ("api/offboardings/<int:pk>/attestation/", "POST"): (404, 404, 404, 403, 400, 403),
     ("api/offboardings/<int:pk>/sign-off/", "POST"): (403, 403, 403, 409, 403, 403),  # not done
-    ("api/offboardings/<int:pk>/export/", "GET"): (404, 404, 404, 403, 409, 403),  # not run yet
+    # The leaver's own network is theirs alone (API.md v2): HR 403 like the others.
+    ("api/offboardings/<int:pk>/export/", "GET"): (404, 404, 404, 403, 403, 403),
     # Webhooks: the DPO and administrators; to anyone else a subscription does not exist.
     ("api/webhooks/", "GET"): (403, 403, 403, 200, 403, 200),
     ("api/webhooks/", "POST"): (403, 403, 403, 201, 403, 201),
@@ -195,7 +196,7 @@ BODIES = {
     ("api/dsar/<uuid:pk>/matches/confirm/", "POST"): lambda c: {"prospect_ids": []},
     ("api/offboardings/", "POST"): lambda c: {
         "employee": c.people["teammate"].pk,
-        "departure_date": "2099-01-31",
+        "departure_date": c.objects["offboarding"].departure_date.isoformat(),
         "successor": c.people["owner"].pk,
     },
 }
