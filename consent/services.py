@@ -560,14 +560,15 @@ def _sealed_empty_by_row(name: str, ids) -> Case:
     )
 
 
-def removed_evidence_erase(*, prospect_refs=(), indexes: dict[str, str]) -> int:
+def removed_evidence_erase(*, prospect_refs=(), indexes) -> int:
     """An erasure request (RULES 22) removes the kept evidence of the person's removed
-    records: those given, and those whose keyed hashes match ``indexes`` ({type: index}).
+    records: those given, and those whose keyed hashes match ``indexes``, (type, index)
+    pairs (a person may have several e-mails).
 
     Call it inside the erasure's transaction. Returns the consent events removed.
     """
     condition = Q(pk__in=list(prospect_refs))
-    for identifier_type, index in indexes.items():
+    for identifier_type, index in indexes:
         if identifier_type in IDENTIFIER_TYPES and index:
             condition |= Q(**{f"{identifier_type}_index": index})
     removed = RemovedRecord.objects.filter(condition)

@@ -80,9 +80,12 @@ def delete_by_page(api_as, rep, client, claire):
 
 
 def purge_at_retention(api_as, rep, client, claire):
+    # RULES 18: the clock runs from the record's entry into the CRM, four years ago here.
+    entered = timezone.now() - datetime.timedelta(days=4 * 365)
     Prospect.objects.filter(pk=claire["prospect"]).update(
         retention_until=timezone.localdate() - datetime.timedelta(days=1),
-        collected_at=timezone.now() - datetime.timedelta(days=4 * 365),
+        collected_at=entered,
+        created_at=entered,
     )
     retention_services.expired_prospects_purge_batch(
         run_id="test", today=timezone.localdate(), batch_size=10
@@ -180,7 +183,10 @@ def test_a_deleted_then_recreated_person_starts_without_the_old_evidence(api_as,
 
 def test_an_erasure_request_removes_the_evidence_of_a_deleted_record(api_as, rep, claire):
     api_as(rep).delete(f"/api/prospects/{claire['prospect']}/")
-    dsar = DsarFactory(type="erasure", email=EMAIL, execution="queued")
+    # The requester proved the e-mail (RULES 22): the kept evidence is found by its hash.
+    dsar = DsarFactory(
+        type="erasure", email=EMAIL, execution="queued", verified_identifiers=["email"]
+    )
 
     dsar_services.dsar_run(dsar_id=dsar.pk)
 
@@ -195,7 +201,12 @@ def test_an_erasure_request_removes_the_evidence_of_a_deleted_record(api_as, rep
 
 def test_an_erasure_of_someone_else_leaves_the_evidence(api_as, rep, claire):
     api_as(rep).delete(f"/api/prospects/{claire['prospect']}/")
-    dsar = DsarFactory(type="erasure", email="someone.else@example.fr", execution="queued")
+    dsar = DsarFactory(
+        type="erasure",
+        email="someone.else@example.fr",
+        execution="queued",
+        verified_identifiers=["email"],
+    )
 
     dsar_services.dsar_run(dsar_id=dsar.pk)
 

@@ -153,6 +153,7 @@ def test_a_rectification_to_a_suppressed_value_is_409_opposition(api_as, dpo, re
         email="claire.old@example.fr",
         verified_at=timezone.now(),
         verification_method="dpo_decision",
+        verified_identifiers=["email"],
         status="in_progress",
     )
 
@@ -174,6 +175,7 @@ def test_a_rectification_to_a_free_value_is_accepted(api_as, dpo, rep):
         email="claire.old@example.fr",
         verified_at=timezone.now(),
         verification_method="dpo_decision",
+        verified_identifiers=["email"],
         status="in_progress",
     )
 

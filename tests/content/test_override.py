@@ -6,6 +6,7 @@ from audit.models import AuditEvent
 from content import services
 from content.models import ContentVersion
 from tests.content.conftest import COMPARATIVE, OVERRIDE_REASON, draft, publish
+from tests.factories import SocialAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +140,13 @@ def test_an_approved_flagged_text_sent_word_for_word_skips_the_word_check_not_th
     api_as, rep, marketing, compliance, b2b_prospect
 ):
     version = publish(marketing, compliance, body=f"Résultat garanti à 100{NNBSP}%{NBSP}!")
+    account = SocialAccountFactory(employee=rep, network="linkedin")  # RULES 11
     response = api_as(rep).post(
         "/api/outreach/check/",
         {
             "prospect": str(b2b_prospect.pk),
             "channel": "social_message",
+            "social_account": account.pk,
             "content_version": version.pk,
             "append_notice": False,
         },
