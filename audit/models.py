@@ -12,6 +12,8 @@ import json
 from django.conf import settings
 from django.db import models
 
+from socialcrm.lib.fields import BoundedDateTimeField
+
 
 class AppendOnlyError(Exception):
     """Audit events cannot be changed or removed."""
@@ -29,7 +31,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(db_index=True)
+    at = BoundedDateTimeField(db_index=True)
     # No database constraint: users are deactivated, never deleted, and the
     # trail must not change if one ever were.
     actor = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.dates import in_past, in_range
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
 
 
 class CharterKind(models.TextChoices):
@@ -37,11 +38,11 @@ class CharterVersion(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=200)
     text_en = models.TextField(_("text (English)"))
     text_fr = models.TextField(_("text (French)"))
-    effective_date = models.DateField(_("effective date"), validators=[in_range])
+    effective_date = BoundedDateField(_("effective date"), validators=[in_range])
     # RULES 13: the four charters are required by default; a company may publish one that is not.
     required_for_prospecting = models.BooleanField(_("required for prospecting"), default=True)
     # Charters bind employees only when adopted after the staff representatives were consulted.
-    staff_consulted_on = models.DateField(
+    staff_consulted_on = BoundedDateField(
         _("staff representatives consulted on"), null=True, blank=True, validators=[in_past]
     )
 
@@ -87,7 +88,7 @@ class Acknowledgement(models.Model):
         CharterVersion, on_delete=models.PROTECT, related_name="acknowledgements"
     )
     # RULES 13: an acknowledgement describes the past, never a date ahead.
-    at = models.DateTimeField(_("acknowledged at"), validators=[in_past])
+    at = BoundedDateTimeField(_("acknowledged at"), validators=[in_past])
     via = models.CharField(_("via"), max_length=16, choices=AcknowledgementVia.choices)
 
     objects = AcknowledgementQuerySet.as_manager()
@@ -118,12 +119,12 @@ class Training(models.Model):
         "people.Employee", on_delete=models.CASCADE, related_name="trainings"
     )
     # RULES 13: a training is recorded once done, never ahead of time.
-    completed_at = models.DateField(_("completed on"), validators=[in_past])
-    valid_until = models.DateField(_("valid until"), validators=[in_range])
+    completed_at = BoundedDateField(_("completed on"), validators=[in_past])
+    valid_until = BoundedDateField(_("valid until"), validators=[in_range])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-valid_until"]

@@ -13,7 +13,7 @@ from django.db import connection, connections, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.dates import in_past
-from socialcrm.lib.fields import EncryptedTextField
+from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class IdentifierType(models.TextChoices):
@@ -46,7 +46,7 @@ class Opposition(models.Model):
     identifier_index = models.CharField(max_length=64)
     scope = models.CharField(max_length=32, choices=SCOPE_CHOICES, default=SCOPE_ALL)
     source = models.CharField(max_length=32, choices=OppositionSource.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -233,8 +233,8 @@ class ConsentEvent(models.Model):
     captured_by = models.ForeignKey(
         "people.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    occurred_at = models.DateTimeField(validators=[in_past])
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    occurred_at = BoundedDateTimeField(validators=[in_past])
+    recorded_at = BoundedDateTimeField(auto_now_add=True)
 
     objects = ConsentEventQuerySet.as_manager()
 
@@ -293,7 +293,7 @@ class RemovedRecord(models.Model):
     phone_index = models.CharField(max_length=64, blank=True, default="")
     profile_url_index = models.CharField(max_length=64, blank=True, default="")
     # The evidence period runs from here; the nightly evidence purge reads it in order.
-    removed_at = models.DateTimeField(db_index=True)
+    removed_at = BoundedDateTimeField(db_index=True)
 
     def __str__(self):
         return f"{self.reason} {self.prospect_ref}"
@@ -347,8 +347,8 @@ class OutreachAttempt(models.Model):
     decision = models.CharField(max_length=8, choices=Decision.choices)
     reasons = models.JSONField(default=list, blank=True)
     rules_version = models.CharField(max_length=32)
-    created_at = models.DateTimeField(db_index=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = BoundedDateTimeField(db_index=True)
+    replied_at = BoundedDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -18,6 +18,7 @@ from content import selectors, services
 from content.models import ContentItem, ContentKind, ContentLanguage, ContentVersion
 from people.models import Network
 from people.selectors import employee_of
+from socialcrm.lib.dates import in_range
 
 # Plain strings, not enums: "kind" and "status" already name other choice sets in the schema.
 KIND_HELP = "post | message"
@@ -90,8 +91,8 @@ class OfferedContentSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=ContentLanguage.choices)
     channels = serializers.ListField(child=serializers.CharField())
     networks = serializers.ListField(child=serializers.CharField())
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField(allow_null=True)
+    valid_from = serializers.DateField(validators=[in_range])
+    valid_until = serializers.DateField(allow_null=True, validators=[in_range])
     approved_at = serializers.DateTimeField()
 
 
@@ -124,8 +125,10 @@ class ContentVersionInputSerializer(serializers.Serializer):
         default=list,
         help_text="posts: networks (" + " ".join(Network.values) + "); empty = any",
     )
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_from = serializers.DateField(validators=[in_range])
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[in_range]
+    )
 
 
 class ContentCreateInputSerializer(ContentVersionInputSerializer):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import Channel
 from content.models import ContentKind, ContentLanguage
 from people.models import Network
+from socialcrm.lib.dates import in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,11 +34,14 @@ class ContentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Where a post may be shared; none ticked means any network."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE, initial=timezone.localdate)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=DATE, initial=timezone.localdate, validators=[in_range]
+    )
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
         widget=DATE,
+        validators=[in_range],
         help_text=_("After this day it is no longer offered to reps."),
     )
 

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from consent import wording
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
 
 
 class ContentKind(models.TextChoices):
@@ -32,9 +33,9 @@ class ContentItem(models.Model):
     created_by = models.ForeignKey(
         "people.Employee", on_delete=models.PROTECT, related_name="content_items"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
     # Withdrawn from the library: never offered again, whatever its versions say.
-    archived_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    archived_at = BoundedDateTimeField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,12 +54,12 @@ class ContentVersion(models.Model):
     # Messages: the outreach channels they may be sent on; posts: the networks to share on.
     channels = models.JSONField(_("channels"), default=list, blank=True)
     networks = models.JSONField(_("networks"), default=list, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = BoundedDateField(_("valid from"))
+    valid_until = BoundedDateField(_("valid until"), null=True, blank=True)
     author = models.ForeignKey(
         "people.Employee", on_delete=models.PROTECT, related_name="content_versions_written"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         "people.Employee",
         on_delete=models.PROTECT,
@@ -66,7 +67,7 @@ class ContentVersion(models.Model):
         blank=True,
         related_name="content_versions_approved",
     )
-    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+    approved_at = BoundedDateTimeField(_("approved on"), null=True, blank=True)
     # RULES 17: why the approver passed a text the content check flagged; empty otherwise.
     approval_override_reason = models.TextField(
         _("reason for approving a flagged text"), blank=True, default=""
@@ -120,7 +121,7 @@ class ContentUse(models.Model):
     version = models.ForeignKey(ContentVersion, on_delete=models.PROTECT, related_name="uses")
     # The rep changed the text after picking it: the gate checked it like any other text.
     edited = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
 
     def __str__(self):
         return f"{self.version} → {self.attempt_id}"
@@ -134,7 +135,7 @@ class ContentShare(models.Model):
         "people.Employee", on_delete=models.CASCADE, related_name="content_shares"
     )
     network = models.CharField(_("network"), max_length=16)
-    shared_at = models.DateTimeField(auto_now_add=True)
+    shared_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-shared_at"]

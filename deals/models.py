@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import Channel
 from people.models import Network
 from socialcrm.lib.dates import in_past, in_range
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
 
 
 class DealStatus(models.TextChoices):
@@ -54,18 +55,18 @@ class Deal(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN
     )
-    concluded_on = models.DateField(_("concluded on"), null=True, blank=True, validators=[in_past])
+    concluded_on = BoundedDateField(_("concluded on"), null=True, blank=True, validators=[in_past])
     # RULES 23, for consumers: C. consom. L221-5, L221-18, and the delivery date.
-    precontractual_info_on = models.DateField(
+    precontractual_info_on = BoundedDateField(
         _("pre-contractual information given on"), null=True, blank=True, validators=[in_past]
     )
-    withdrawal_info_on = models.DateField(
+    withdrawal_info_on = BoundedDateField(
         _("withdrawal right information given on"), null=True, blank=True, validators=[in_past]
     )
     # A delivery may be planned: any date the app accepts, not only past ones.
-    delivery_on = models.DateField(_("delivery date"), null=True, blank=True, validators=[in_range])
+    delivery_on = BoundedDateField(_("delivery date"), null=True, blank=True, validators=[in_range])
     # L221-13: the contract confirmed on a durable medium (e-mail, PDF) after conclusion.
-    durable_medium_on = models.DateField(
+    durable_medium_on = BoundedDateField(
         _("confirmation on a durable medium sent on"), null=True, blank=True, validators=[in_past]
     )
     # RULES 3: the customer's details were collected at this sale with the opt-out offered
@@ -76,8 +77,8 @@ class Deal(models.Model):
         db_default=False,
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    updated_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.dates import in_past
-from socialcrm.lib.fields import EncryptedTextField
+from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class RequestType(models.TextChoices):
@@ -79,20 +79,20 @@ class DataSubjectRequest(models.Model):
     language = models.CharField(max_length=8, default="fr")
 
     received_via = models.CharField(_("received via"), max_length=16, choices=ReceivedVia.choices)
-    received_at = models.DateTimeField(_("received at"), validators=[in_past])
-    due_at = models.DateTimeField(_("due at"))
-    extended_at = models.DateTimeField(null=True, blank=True)
+    received_at = BoundedDateTimeField(_("received at"), validators=[in_past])
+    due_at = BoundedDateTimeField(_("due at"))
+    extended_at = BoundedDateTimeField(null=True, blank=True)
     extension_months = models.PositiveSmallIntegerField(default=0)
     extension_reason = models.TextField(_("extension reason"), blank=True)
     # When the person was e-mailed the extension and its reason (art. 12(3)); null: no
     # e-mail address, the DPO tells them by other means.
-    extension_notified_at = models.DateTimeField(null=True, blank=True)
+    extension_notified_at = BoundedDateTimeField(null=True, blank=True)
 
     verification_method = models.CharField(
         max_length=16, choices=VerificationMethod.choices, blank=True
     )
-    verification_sent_at = models.DateTimeField(null=True, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_sent_at = BoundedDateTimeField(null=True, blank=True)
+    verified_at = BoundedDateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -104,7 +104,7 @@ class DataSubjectRequest(models.Model):
     # person's. A match on an unverified or shared identifier is acted on only if confirmed.
     reviewed_prospects = models.JSONField(default=list, blank=True)
     confirmed_prospects = models.JSONField(default=list, blank=True)
-    matches_confirmed_at = models.DateTimeField(null=True, blank=True)
+    matches_confirmed_at = BoundedDateTimeField(null=True, blank=True)
     matches_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -125,16 +125,16 @@ class DataSubjectRequest(models.Model):
     )
 
     execution = models.CharField(max_length=16, choices=Execution.choices, blank=True, default="")
-    executed_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    rejected_at = models.DateTimeField(null=True, blank=True)
+    executed_at = BoundedDateTimeField(null=True, blank=True)
+    completed_at = BoundedDateTimeField(null=True, blank=True)
+    rejected_at = BoundedDateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
-    completion_notified_at = models.DateTimeField(null=True, blank=True)
+    completion_notified_at = BoundedDateTimeField(null=True, blank=True)
     # The accountability record: what was done, in counts and ids, never personal values.
     outcome = models.JSONField(default=dict, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    updated_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -183,9 +183,9 @@ class DsarExport(models.Model):
     format = models.CharField(max_length=8, choices=ExportFormat.choices)
     file_name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    expires_at = BoundedDateTimeField()
+    deleted_at = BoundedDateTimeField(null=True, blank=True)
     downloads = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -218,8 +218,8 @@ class EmployeeAttestation(models.Model):
     # Who to remove (name, profile URL): the employee cannot act without it. The one piece of
     # the person kept after an erasure, and only until the employee confirms (then wiped).
     person = EncryptedTextField(_("person to remove"), blank=True, default="")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = BoundedDateTimeField(auto_now_add=True)
+    confirmed_at = BoundedDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee
+from socialcrm.lib.fields import BoundedDateTimeField
 
 
 class ImportKind(models.TextChoices):
@@ -62,9 +63,9 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     # Data records of the file already handled; a resumed task skips this many.
     cursor = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    started_at = BoundedDateTimeField(null=True, blank=True)
+    finished_at = BoundedDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

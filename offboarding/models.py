@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee
-from socialcrm.lib.fields import EncryptedTextField
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -61,20 +61,20 @@ class Offboarding(models.Model):
         on_delete=models.PROTECT,
         related_name="successions",
     )
-    departure_date = models.DateField(_("departure date"))
+    departure_date = BoundedDateField(_("departure date"))
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.PENDING
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    started_at = BoundedDateTimeField(null=True, blank=True)
+    finished_at = BoundedDateTimeField(null=True, blank=True)
     # The departed employee may sign in to the attestation page alone until then.
-    attestation_deadline = models.DateField(_("attestation deadline"), null=True, blank=True)
+    attestation_deadline = BoundedDateField(_("attestation deadline"), null=True, blank=True)
     # The employee's export of their own network may be downloaded until then.
-    export_available_until = models.DateTimeField(null=True, blank=True)
+    export_available_until = BoundedDateTimeField(null=True, blank=True)
     # Counts and ids only, written by the final_report step (no prospect's personal data).
     report = models.JSONField(default=dict, blank=True)
     signed_off_by = models.ForeignKey(
@@ -84,7 +84,7 @@ class Offboarding(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = BoundedDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -125,10 +125,10 @@ class OffboardingStep(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     # A running job pushes this forward after each batch; past it, the sweep re-enqueues.
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_until = BoundedDateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = BoundedDateTimeField(null=True, blank=True)
+    finished_at = BoundedDateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["offboarding", "position"]
@@ -165,7 +165,7 @@ class Attestation(models.Model):
     )
     # When HR attests for the employee: the reference of the signed paper document.
     signed_document = models.CharField(_("signed document"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -186,7 +186,7 @@ class AttestationItem(models.Model):
     )
     prospect_id = models.UUIDField()
     social_account_id = models.IntegerField(null=True, blank=True)
-    attested_at = models.DateTimeField(null=True, blank=True)
+    attested_at = BoundedDateTimeField(null=True, blank=True)
     attestation = models.ForeignKey(
         Attestation, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
@@ -247,7 +247,7 @@ class PurgedEvidence(models.Model):
     channel = models.CharField(max_length=32)
     action = models.CharField(max_length=16, blank=True)
     evidence = models.CharField(max_length=32, blank=True)
-    occurred_at = models.DateTimeField()
+    occurred_at = BoundedDateTimeField()
     email_index = models.CharField(max_length=64, blank=True)
     phone_index = models.CharField(max_length=64, blank=True)
     profile_url_index = models.CharField(max_length=64, blank=True)
@@ -272,7 +272,7 @@ class ExportDownload(models.Model):
     downloaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    downloaded_at = models.DateTimeField(auto_now_add=True)
+    downloaded_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["downloaded_at"]

@@ -11,22 +11,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.fields import BoundedDateTimeField
+
 
 class Onboarding(models.Model):
     employee = models.OneToOneField(
         "people.Employee", on_delete=models.CASCADE, related_name="onboarding"
     )
-    opened_at = models.DateTimeField(_("opened at"))
+    opened_at = BoundedDateTimeField(_("opened at"))
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The rep's explicit decision on the pre-hire data contribution agreement, even "keep them all".
-    agreement_decided_at = models.DateTimeField(
+    agreement_decided_at = BoundedDateTimeField(
         _("contribution agreement decided at"), null=True, blank=True
     )
     # Stamped the first time every item is found done; a later charter version does not reopen it
     # (the gate and "My compliance" take over from there).
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_at = BoundedDateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -59,7 +61,7 @@ class ContributionDecision(models.Model):
     # offboarding, erased on request) and prospect deletions elsewhere never have to touch it.
     prospect_ref = models.UUIDField(_("prospect"), db_index=True)
     contribute = models.BooleanField(_("contributed"))
-    decided_at = models.DateTimeField(_("decided at"))
+    decided_at = BoundedDateTimeField(_("decided at"))
     via = models.CharField(_("via"), max_length=16, choices=DecisionVia.choices)
 
     class Meta:

@@ -10,16 +10,18 @@ Receivers must be idempotent.
 from django.db import models
 from django.db.models import Q
 
+from socialcrm.lib.fields import BoundedDateTimeField
+
 
 class OutboxMessage(models.Model):
     task_name = models.CharField(max_length=200)
     args = models.JSONField(default=list, blank=True)
     kwargs = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
     # A failed send waits until then before the sweep tries again.
-    next_attempt_at = models.DateTimeField()
+    next_attempt_at = BoundedDateTimeField()
     attempts = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = BoundedDateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:

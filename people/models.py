@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socialcrm.lib.dates import PARIS, in_range
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
 
 
 def paris_today() -> datetime.date:
@@ -38,10 +39,10 @@ class Employee(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE
     )
-    hire_date = models.DateField(_("hire date"), validators=[in_range])
+    hire_date = BoundedDateField(_("hire date"), validators=[in_range])
     # The first day the employee no longer works here (RULES 12): recorded by HR with the
     # offboarding case, it counts from that day whether or not the case was started.
-    departure_date = models.DateField(
+    departure_date = BoundedDateField(
         _("departure date"), null=True, blank=True, validators=[in_range]
     )
     manager = models.ForeignKey(
@@ -110,7 +111,7 @@ class SocialAccount(models.Model):
     network = models.CharField(_("network"), max_length=16, choices=Network.choices)
     handle = models.CharField(_("handle"), max_length=150)
     profile_url = models.URLField(_("profile URL"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["network", "handle"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from people.models import Employee, Network, SocialAccount
-from socialcrm.lib.fields import EncryptedTextField
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 
 
 class Kind(models.TextChoices):
@@ -73,12 +73,12 @@ class Prospect(models.Model):
     network = models.CharField(_("network"), max_length=16, choices=Network.choices, blank=True)
     provenance = models.CharField(_("provenance"), max_length=16, choices=Provenance.choices)
     source = models.CharField(_("source"), max_length=32, default="manual")
-    collected_at = models.DateTimeField(_("collected at"))
+    collected_at = BoundedDateTimeField(_("collected at"))
     lawful_basis = models.CharField(
         _("lawful basis"), max_length=32, choices=LawfulBasis.choices, blank=True
     )
     contributed = models.BooleanField(_("contributed to the company"), default=False)
-    contributed_at = models.DateTimeField(null=True, blank=True)
+    contributed_at = BoundedDateTimeField(null=True, blank=True)
     notes = EncryptedTextField(_("notes"), blank=True, default="")
     # RULES 25: the notes hold words of a special category of data (GDPR art. 9–10). Set by
     # the services whenever notes are written, so the DPO's dashboard counts flagged notes
@@ -99,16 +99,16 @@ class Prospect(models.Model):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default="fr", db_default="fr"
     )
-    last_contact_from_prospect_at = models.DateTimeField(null=True, blank=True)
-    retention_until = models.DateField(null=True, blank=True)
-    notice_due_at = models.DateTimeField(null=True, blank=True)
-    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    last_contact_from_prospect_at = BoundedDateTimeField(null=True, blank=True)
+    retention_until = BoundedDateField(null=True, blank=True)
+    notice_due_at = BoundedDateTimeField(null=True, blank=True)
+    notice_sent_at = BoundedDateTimeField(null=True, blank=True)
     # GDPR art. 18: set when a DSAR restriction request is accepted; the gate blocks outreach.
-    processing_restricted_at = models.DateTimeField(
+    processing_restricted_at = BoundedDateTimeField(
         _("processing restricted at"), null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    updated_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -164,7 +164,7 @@ class ValueHistory(models.Model):
     field = models.CharField(max_length=64)
     provenance = models.CharField(max_length=16, choices=Provenance.choices)
     source = models.CharField(max_length=32)
-    recorded_at = models.DateTimeField()
+    recorded_at = BoundedDateTimeField()
     recorded_by = models.ForeignKey(
         Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,6 +8,8 @@ register is printed and exported in both.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.fields import BoundedDateTimeField
+
 # The prose fields of an activity, in register order; each has an ``_en`` and an ``_fr`` column.
 PROSE_FIELDS = (
     "name",
@@ -52,8 +54,8 @@ class ProcessingActivity(models.Model):
     retention_fr = models.TextField(_("retention periods (French)"))
     security_measures_en = models.TextField(_("security measures (English)"))
     security_measures_fr = models.TextField(_("security measures (French)"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = BoundedDateTimeField(_("created at"), auto_now_add=True)
+    updated_at = BoundedDateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -7,6 +7,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
+
 
 class RepermissionRequest(models.Model):
     """The owner is asked to ask the prospect whether they want to stay in touch.
@@ -24,8 +26,8 @@ class RepermissionRequest(models.Model):
     )
     # The deadline this attempt was made for: a reply moves it, and the next period may
     # have its own attempt.
-    retention_until = models.DateField(_("retention until"))
-    requested_at = models.DateTimeField(_("requested at"))
+    retention_until = BoundedDateField(_("retention until"))
+    requested_at = BoundedDateTimeField(_("requested at"))
 
     class Meta:
         verbose_name = _("re-permission request")
@@ -46,7 +48,7 @@ class RetentionCursor(models.Model):
     """The last row a batched job has handled, in ``(created_at, id)`` order."""
 
     name = models.CharField(max_length=64, primary_key=True)
-    created_at = models.DateTimeField(null=True)
+    created_at = BoundedDateTimeField(null=True)
     last_id = models.UUIDField(null=True)
 
     def __str__(self):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee
-from socialcrm.lib.fields import EncryptedTextField
+from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class Event(models.TextChoices):
@@ -36,8 +36,8 @@ class WebhookSubscription(models.Model):
     created_by = models.ForeignKey(
         Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    updated_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -68,9 +68,9 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = BoundedDateTimeField(null=True, blank=True)
+    delivered_at = BoundedDateTimeField(null=True, blank=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "id"]

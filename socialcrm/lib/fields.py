@@ -12,10 +12,13 @@ unencrypted value or compares against ciphertext by mistake. Look a person up
 through the blind-index column instead.
 """
 
+import datetime
+import logging
+
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from socialcrm.lib import crypto
+from socialcrm.lib import crypto, dates
 
 _CACHE = "_sealed_values"
 
@@ -101,3 +104,70 @@ def sealed_value(instance, field: EncryptedTextField) -> str | None:
         return raw
     cached = instance.__dict__.get(_CACHE, {}).get(field.attname)
     return cached[1] if cached else None
+
+
+# --- dates that cannot take a page down ------------------------------------------------------
+
+# What is read back at most. A column holds up to 9999-12-31, but a page converting that to
+# Paris time, or a rule adding a deadline to it, overflows Python's dates (a 500 for every
+# role, once, from one deal). Beyond this day a stored value is read as this day, and the
+# row is logged by id when the model reads it; `manage.py find_out_of_range_dates` lists
+# them all. New values never get there: the fields validate 1970 … today + 10 years.
+READABLE_LATEST_DATE = datetime.date(9990, 12, 31)
+READABLE_LATEST_MOMENT = datetime.datetime(9990, 12, 31, tzinfo=datetime.UTC)
+
+logger = logging.getLogger(__name__)
+
+
+class _BoundedDateAttribute(DeferredAttribute):
+    """Logs, by row id, a model whose date was read back at the readable limit."""
+
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if instance is not None and value is not None and value == self.field.readable_latest:
+            logged = instance.__dict__.setdefault("_out_of_range_logged", set())
+            if self.field.attname not in logged:
+                logged.add(self.field.attname)
+                logger.warning(
+                    "%s.%s of row %s is beyond the readable range; shown as %s",
+                    self.field.model._meta.db_table,
+                    self.field.column,
+                    instance.pk,
+                    value.isoformat(),
+                )
+        return value
+
+    def __set__(self, instance, value):
+        # A data descriptor, so reads come through __get__ even once the value is loaded.
+        instance.__dict__[self.field.attname] = value
+
+
+class _Bounded:
+    """Validates 1970 … today + 10 years on write; reads past the readable limit as the limit."""
+
+    descriptor_class = _BoundedDateAttribute
+    readable_latest: datetime.date
+
+    def from_db_value(self, value, expression, connection):
+        if value is not None and value > self.readable_latest:
+            return self.readable_latest
+        return value
+
+
+# Both keep Django's path in migrations: the same column, so switching needs no migration.
+class BoundedDateField(_Bounded, models.DateField):
+    default_validators = [dates.in_range]
+    readable_latest = READABLE_LATEST_DATE
+
+    def deconstruct(self):
+        name, _path, args, kwargs = models.DateField.deconstruct(self)
+        return name, "django.db.models.DateField", args, kwargs
+
+
+class BoundedDateTimeField(_Bounded, models.DateTimeField):
+    default_validators = [dates.in_range]
+    readable_latest = READABLE_LATEST_MOMENT
+
+    def deconstruct(self):
+        name, _path, args, kwargs = models.DateTimeField.deconstruct(self)
+        return name, "django.db.models.DateTimeField", args, kwargs

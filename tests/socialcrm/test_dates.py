@@ -68,3 +68,26 @@ def test_a_date_of_the_past_may_run_five_minutes_ahead_not_more():
         in_past(now + datetime.timedelta(minutes=6))
     with pytest.raises(ValidationError):
         in_past(now.astimezone(PARIS).date() + datetime.timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_a_stored_date_beyond_the_readable_limit_is_read_at_the_limit_logged_and_listed(
+    rep, caplog
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from prospects.models import Prospect
+    from socialcrm.lib.fields import READABLE_LATEST_DATE
+    from tests.factories import ProspectFactory
+
+    prospect = ProspectFactory(owner=rep)
+    Prospect.objects.filter(pk=prospect.pk).update(retention_until=datetime.date(9999, 12, 31))
+
+    read = Prospect.objects.get(pk=prospect.pk)
+    assert read.retention_until == READABLE_LATEST_DATE
+    assert str(prospect.pk) in caplog.text  # the row is named in the log
+    out = StringIO()
+    call_command("find_out_of_range_dates", stdout=out)
+    assert f"prospects_prospect.retention_until: 1 row(s): {prospect.pk}" in out.getvalue()
