@@ -22,8 +22,12 @@ run: migrate
 	@echo "SocialCRM on http://127.0.0.1:8000/  (API docs: /api/docs/)"
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# The embedded default (no DATABASE_URL) runs on two processes; against the real services
+# one process, since the Celery tests share one broker. The 15 slowest tests close the run.
+PYTEST_PROCESSES ?= $(if $(DATABASE_URL),0,2)
+
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_PROCESSES) --durations=15
 
 lint: venv
 	$(VENV)/bin/ruff check .
