@@ -16,6 +16,7 @@ from django.db import models
 from django.test import Client
 from django.urls import get_resolver
 
+from socialcrm.management.commands.find_out_of_range_dates import OUR_APPS
 from tests.security.conftest import ROLES
 from tests.security.test_matrix import _routes, api_operations
 from tests.security.test_roles import BODIES, MULTIPART, ROLE_MATRIX, url_for
@@ -24,23 +25,6 @@ pytestmark = pytest.mark.django_db
 
 LARGEST_DATE = datetime.date(9999, 12, 31)
 LARGEST_MOMENT = datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
-OUR_APPS = {
-    "audit",
-    "charters",
-    "consent",
-    "content",
-    "deals",
-    "dsar",
-    "imports",
-    "offboarding",
-    "onboarding",
-    "outbox",
-    "people",
-    "prospects",
-    "register",
-    "retention",
-    "webhooks",
-}
 # Evidence tables refuse updates by construction (ORM guard and, on PostgreSQL, a trigger):
 # a legacy value there can only have been inserted, so one more row is inserted instead.
 APPEND_ONLY = {"consent.consentevent", "audit.auditevent"}
