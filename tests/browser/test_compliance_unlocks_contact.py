@@ -25,6 +25,8 @@ def test_acknowledging_the_charters_unlocks_the_contact_panel(
         data={
             "full_name": "Hugo Lambert",
             "company": "Lambert SA",
+            # A professional address: a free-mail one would make him a consumer (RULES 4).
+            "email": "hugo.lambert@lambert-sa.fr",
             "kind": "b2b",
             "lawful_basis": "legitimate_interest",
         },

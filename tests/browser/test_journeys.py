@@ -63,7 +63,7 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     page, live_server, celery_worker, storage
 ):
     rep = EmployeeFactory(role="rep", user__username="alice", compliant=True)
-    SocialAccountFactory(employee=rep, network="linkedin", handle="alice-sells")
+    account = SocialAccountFactory(employee=rep, network="linkedin", handle="alice-sells")
     content = connections_csv(
         [
             "Camille,Martin,https://www.linkedin.com/in/camille-martin,"
@@ -105,6 +105,7 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     # A message about an offer for her, not her job: she is a consumer here (RULES 3-4).
     panel = page.locator("#contact-panel-body")
     page.select_option("#id_channel", "social_message")
+    page.select_option("#id_social_account", str(account.pk))  # RULES 11
     page.uncheck("#id_relates_to_profession")
     type_message(page, "Bonjour Camille, notre offre pour les particuliers vous plairait.")
     decision = page.locator("#gate-decision")
@@ -131,6 +132,7 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     expect(panel.locator("td .allow")).to_have_text("Consentement (opt-in)")
 
     page.select_option("#id_channel", "social_message")
+    page.select_option("#id_social_account", str(account.pk))
     page.uncheck("#id_relates_to_profession")
     type_message(page, "Bonjour Camille, voici notre offre comme convenu.")
     expect(page.locator("#gate-decision .verdict")).to_have_attribute(
@@ -142,7 +144,7 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     page.get_by_role("button", name="Consigner cette prise de contact").click()
     logged = panel.locator(".final-content")
     expect(logged).to_contain_text("Bonjour Camille, voici notre offre comme convenu.")
-    expect(logged).to_contain_text("Vous pouvez vous y opposer à tout moment : répondez")
+    expect(logged).to_contain_text("Pour vous opposer à nos messages : répondez STOP")
     expect(logged).to_contain_text("STOP")
     screenshot(page, "journey1-contact-logged")
     attempt = OutreachAttempt.objects.get(decision="allow")

@@ -1,6 +1,9 @@
 """The rep's day in a real browser: adding a prospect, finding it, importing LinkedIn connections."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from prospects import services
@@ -49,7 +52,7 @@ def test_a_rep_adds_a_prospect_finds_it_in_the_list_and_opens_it(page, live_serv
     assert not Prospect.objects.exists()
 
     page.fill("#id_email", "elodie.durand@example.com")
-    page.fill("#id_collected_at", "2999-01-01")
+    page.fill("#id_collected_at", (timezone.localdate() + datetime.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Add the prospect").click()
     collected = page.locator(".field", has=page.locator("#id_collected_at"))
     expect(collected.locator(".errorlist")).to_contain_text("cannot be in the future")

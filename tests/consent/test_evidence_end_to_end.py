@@ -100,9 +100,12 @@ def test_a_deleted_consented_prospect_leaves_its_consent_to_the_dpo(
 
 def test_the_nightly_retention_purge_keeps_the_evidence(celery_worker, api_as, rep, dpo):
     prospect_id, consent_id = consented(api_as(rep))
+    # RULES 18: the clock runs from the record's entry into the CRM, four years ago here.
+    entered = timezone.now() - datetime.timedelta(days=4 * 365)
     Prospect.objects.filter(pk=prospect_id).update(
         retention_until=timezone.localdate() - datetime.timedelta(days=1),
-        collected_at=timezone.now() - datetime.timedelta(days=4 * 365),
+        collected_at=entered,
+        created_at=entered,
     )
 
     retention_tasks.purge_expired_prospects.delay()

@@ -18,7 +18,7 @@ import audit.events
 from audit.models import AuditEvent
 from consent.models import OutreachAttempt
 from prospects.models import Prospect, ValueHistory
-from tests.factories import ProspectFactory
+from tests.factories import ProspectFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.services
 
@@ -118,11 +118,17 @@ def test_an_outreach_log_whose_connection_dies_mid_request_is_a_503_and_logs_not
     transactional_db, api_as, rep, connection_dies_before_the_audit_event
 ):
     prospect = ProspectFactory(owner=rep, kind="b2c", full_name=NAME)
+    account = SocialAccountFactory(employee=rep, network="linkedin")  # RULES 11
     events_before = AuditEvent.objects.count()
 
     response = api_as(rep).post(
         "/api/outreach/",
-        {"prospect": str(prospect.pk), "channel": "social_message", "content": "Bonjour"},
+        {
+            "prospect": str(prospect.pk),
+            "channel": "social_message",
+            "social_account": account.pk,
+            "content": "Bonjour",
+        },
         format="json",
     )
 

@@ -21,6 +21,7 @@ from outbox.tasks import sweep_outbox
 from prospects import services as prospect_services
 from socialcrm.celery import app
 from tests.dsar.factories import DsarFactory
+from tests.factories import SocialAccountFactory
 
 pytestmark = pytest.mark.services
 
@@ -88,7 +89,13 @@ def test_the_gate_answers_deny_then_allow_without_redis(db, api_as, rep):
         },
     )
     client = api_as(rep)
-    check = {"prospect": str(prospect.pk), "channel": "social_message", "content": DM}
+    account = SocialAccountFactory(employee=rep, network="linkedin")  # RULES 11
+    check = {
+        "prospect": str(prospect.pk),
+        "channel": "social_message",
+        "social_account": account.pk,
+        "content": DM,
+    }
 
     with redis_unreachable():
         denied = client.post("/api/outreach/check/", check, format="json")
