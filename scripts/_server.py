@@ -9,6 +9,7 @@ The app's own outgoing HTTP (webhooks) is sent to a closed loopback port.
 """
 
 import base64
+import datetime
 import json
 import os
 import re
@@ -250,7 +251,10 @@ class Stack:
         training = {
             "employee": employee_id,
             "completed_at": "2026-01-05",
-            "valid_until": "2099-12-31",
+            # Well inside the accepted dates (today + 10 years at most) for any run.
+            "valid_until": (
+                datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=5 * 365)
+            ).isoformat(),
         }
         self.call("POST", "/api/trainings/", training, hr_token)
         compliance = self.call("GET", f"/api/employees/{employee_id}/compliance/", token=rep_token)
@@ -278,6 +282,7 @@ class Stack:
             "action": "grant",
             "evidence": "web_form",
             "proof": proof,
+            "purpose": "offers by e-mail",
             "wording_shown": "I agree to be contacted by e-mail about your offers.",
         }
         self.call("POST", "/api/consents/", opt_in, token)
