@@ -762,3 +762,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# ---------------------------------------------------------------------------
+# Security (issue 15). One section per concern; the README's "Security model"
+# says which library does what.
+# ---------------------------------------------------------------------------
+
+# Behind how many reverse proxies the app runs: throttles and the lockout read the
+# client address from X-Forwarded-For only that many hops deep, never further.
+# 0 (the default) means clients connect directly and the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
+
+# --- Tokens, accounts and sessions ---
+
+
+# --- Lockout (django-axes) ---
+
+
+# --- Content Security Policy (django-csp), links and response headers ---
+
+
+# --- Webhooks: address rules and signatures ---
+
+
+# --- Audit: read trail and checkpoints ---
+
+
+# --- Production: mail, request limits ---
+
+
+# --- Encryption of the remaining free-text values ---
+
