@@ -113,3 +113,15 @@ def celery_worker(transactional_db):
     assert not app.conf.task_always_eager, "a real worker needs REDIS_URL"
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def task_runner(request, transactional_db):
+    """Whatever runs jobs for this configuration, as a user would have it: a real Celery
+    worker with Redis, the in-process runner on the embedded default (``make run``)."""
+    from socialcrm.celery import app
+
+    if app.conf.task_always_eager:
+        yield None
+    else:
+        yield request.getfixturevalue("celery_worker")

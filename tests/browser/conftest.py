@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Page, sync_playwright
 
 from tests.factories import TEST_PASSWORD
@@ -46,6 +49,29 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time (with ``Connection: close``).
+
+    On the embedded default the test database is SQLite in memory, and the live
+    server's threads share its one connection; a page's polling request and a form
+    post at the same moment would interleave on it. A browser waits its turn instead.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.hookimpl(wrapper=True)

@@ -7,14 +7,14 @@ from tests.browser.conftest import TIMEOUT_MS, login, screenshot
 from tests.factories import EmployeeFactory
 from tests.offboarding.conftest import account, book, leaver, successor  # noqa: F401 - fixtures
 
-pytestmark = [pytest.mark.browser, pytest.mark.services]
+pytestmark = pytest.mark.browser
 
 
 def test_hr_runs_an_offboarding_to_the_signed_final_report(
     page,
     browser,
     live_server,
-    celery_worker,
+    task_runner,
     book,  # noqa: F811 - the offboarding fixtures imported above
     leaver,  # noqa: F811
     successor,  # noqa: F811

@@ -16,13 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def imports_run(request, settings, tmp_path):
+def imports_run(settings, tmp_path, task_runner):
     """Imports run in-process on the embedded default, and on a real worker with Redis."""
-    from socialcrm.celery import app
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    if not app.conf.task_always_eager:
-        request.getfixturevalue("celery_worker")
 
 
 def test_a_rep_adds_a_prospect_finds_it_in_the_list_and_opens_it(page, live_server):
