@@ -793,4 +793,3 @@ TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
 
 
 # --- Encryption of the remaining free-text values ---
-

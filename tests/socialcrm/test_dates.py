@@ -91,3 +91,24 @@ def test_a_stored_date_beyond_the_readable_limit_is_read_at_the_limit_logged_and
     out = StringIO()
     call_command("find_out_of_range_dates", stdout=out)
     assert f"prospects_prospect.retention_until: 1 row(s): {prospect.pk}" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_the_database_reports_the_out_of_range_rows_it_holds(rep, capsys):
+    """An administrator upgrading a database written before the bounds sees which rows to fix."""
+    from django.core.management import call_command
+
+    from prospects.models import Prospect
+    from tests.factories import ProspectFactory
+
+    prospect = ProspectFactory(owner=rep, full_name="Camille Legacy")
+    Prospect.objects.filter(pk=prospect.pk).update(retention_until=datetime.date(9999, 12, 31))
+
+    call_command("migrate", "socialcrm", "zero", verbosity=0)
+    capsys.readouterr()
+    call_command("migrate", "socialcrm", verbosity=0)
+
+    printed = capsys.readouterr().out
+    assert f"prospects_prospect.retention_until: 1 row(s): {prospect.pk}" in printed
+    assert "Camille" not in printed and "9999" not in printed  # ids, never values
+    assert Prospect.objects.get(pk=prospect.pk).retention_until is not None  # nothing changed

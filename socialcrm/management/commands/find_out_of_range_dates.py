@@ -32,10 +32,14 @@ OUR_APPS = {
 }
 
 
-def out_of_range_rows(*, limit: int = 20):
-    """(table, column, count, first ids) for every date column holding out-of-range values."""
+def out_of_range_rows(*, limit: int = 20, registry=apps):
+    """(table, column, count, first ids) for every date column holding out-of-range values.
+
+    ``registry`` is the app registry to read the models from: the project's, or a
+    migration's historical one (``socialcrm/migrations/0001``).
+    """
     latest = dates.latest_date()
-    for model in apps.get_models():
+    for model in registry.get_models():
         if model._meta.app_label not in OUR_APPS or model._meta.proxy:
             continue
         for field in model._meta.concrete_fields:
