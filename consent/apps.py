@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib import database
+
 # Statements a PostgreSQL connection keeps prepared (the gate's: a few per day), and the
 # texts of the last statements it counts towards preparing. psycopg remembers up to 100
 # texts by default, parameters included for Django's client-side binding: an import
@@ -10,7 +12,10 @@ PREPARED_STATEMENTS_MAX = 16
 
 
 def _bounded_statement_cache(sender, connection, **kwargs):
-    if connection.vendor == "postgresql" and connection.connection.prepare_threshold is not None:
+    if (
+        database.postgresql(connection.alias)
+        and connection.connection.prepare_threshold is not None
+    ):
         connection.connection.prepared_max = PREPARED_STATEMENTS_MAX
 
 

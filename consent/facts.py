@@ -69,7 +69,7 @@ from consent.models import (
 )
 from deals.models import Deal, DealStatus
 from prospects.models import Prospect
-from socialcrm.lib import crypto
+from socialcrm.lib import crypto, database
 from socialcrm.lib.fields import Sealed
 from socialcrm.lib.holidays import zone_of_phone
 
@@ -439,12 +439,6 @@ def _prepared_cursor(raw_connection):
     return _prepared_cursor_class(raw_connection)
 
 
-_BOUNDS = (
-    "SELECT set_config('statement_timeout', %s, true), "
-    "set_config('plan_cache_mode', 'force_generic_plan', true)"
-)
-
-
 def _statement_timeout_ms() -> int:
     """The gate's time limit in milliseconds; an unusable setting fails closed on any database."""
     timeout = settings.GATE_STATEMENT_TIMEOUT_MS
@@ -453,17 +447,19 @@ def _statement_timeout_ms() -> int:
     return timeout
 
 
-def _bound(cursor) -> None:
-    """The transaction's time limit: a slow database is a denial (gate_error), not a hang."""
-    cursor.execute(_BOUNDS, [str(_statement_timeout_ms())])
+def _bound() -> None:
+    """The transaction's time limit: a slow database is a denial (gate_error), not a hang.
+
+    The setting is checked on every database; only PostgreSQL can enforce it.
+    """
+    database.bound_transaction(_statement_timeout_ms())
 
 
 def _run_compiled(compiled: _Compiled, values: dict) -> list[tuple]:
     params = [values[v] if kind == "slot" else v for kind, v in compiled.params]
     connection.ensure_connection()
     raw_connection = connection.connection
-    with connection.cursor() as cursor:
-        _bound(cursor)
+    _bound()
     # Bound server-side and prepared on first use on this connection (Django's own cursors
     # bind client-side, so PostgreSQL would plan the query again on every call); wrapped as
     # Django wraps its cursors: counted, logged, its errors translated. (A psycopg pipeline
@@ -492,7 +488,7 @@ def _fetch(
     # Only the very queryset ``prospects_visible_to`` returned names its viewer; anything
     # derived from it (filtered further) takes the per-call path below.
     viewer = getattr(prospects, "gate_viewer", None)
-    if viewer is not None and connection.vendor == "postgresql" and settings.GATE_PREPARED_QUERY:
+    if viewer is not None and database.postgresql() and settings.GATE_PREPARED_QUERY:
         shape = visibility_shape(viewer)
         if shape is None:
             return None
@@ -529,9 +525,7 @@ def _fetch(
             return row
     if prospects.query.is_empty():
         return None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            _bound(cursor)
+    _bound()
     rows = list(
         _annotated(
             prospects.filter(pk=prospect_id),

@@ -26,6 +26,7 @@ from dsar.selectors import dsar_deadline_counts
 from offboarding.selectors import offboardings_in_progress_count
 from people.models import Employee, Network
 from prospects.models import LawfulBasis, Prospect, Provenance
+from socialcrm.lib import database
 
 OUTREACH_WINDOW_DAYS = 30
 RETENTION_WARNING_DAYS = 30
@@ -149,7 +150,7 @@ def _consent_sql() -> tuple[str, list]:
     """
     table = ConsentEvent._meta.db_table
     params: list = []
-    if connection.vendor == "postgresql":
+    if database.postgresql():
         bounds = [None, *_UUID_SLICES, None]
         slices = []
         for low, high in zip(bounds, bounds[1:], strict=False):
@@ -208,7 +209,7 @@ def _outreach(*, since: datetime.datetime) -> dict:
 def _reasons_sql() -> str:
     """Blocking reasons of denied attempts since a date, most frequent first (JSON per vendor)."""
     table = OutreachAttempt._meta.db_table
-    if connection.vendor == "postgresql":
+    if database.postgresql():
         elements = "jsonb_array_elements(o.reasons) AS r(value)"
         code, severity = "r.value ->> 'code'", "r.value ->> 'severity'"
     else:

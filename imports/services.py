@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from imports.models import ImportJob, ImportKind, ImportStatus
 from people.models import Employee, Network
 from prospects import rules
 from prospects.models import Kind, Language, LawfulBasis, Prospect, ValueHistory, Visibility
+from socialcrm.lib import database
 from socialcrm.lib.lookups import AnyOf
 
 logger = logging.getLogger(__name__)
@@ -364,52 +365,26 @@ def _insert_prospects(rows: list[tuple]) -> None:
     import's time: rows are plain tuples, the encrypted values sealed by their own
     fields (``EncryptedTextField.seal``) just as ``save()`` would.
     """
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        Prospect.objects.bulk_create(
-            Prospect(**dict(zip(PROSPECT_COLUMNS, row, strict=True))) for row in rows
-        )
-        return
-    with _copy(db, Prospect, PROSPECT_COLUMNS) as copy:
-        for row in rows:
-            copy.write_row(row)
+    database.insert_rows(Prospect, list(PROSPECT_COLUMNS), rows)
 
 
 def _insert_history(entries: list[tuple], context: _BatchContext) -> None:
     """ValueHistory rows from (prospect id, field, provenance).
 
-    They are four in five of the rows an import writes; on PostgreSQL they are
-    COPYed as plain values: building and preparing a model instance for each was
-    over a third of the import's time when profiled.
+    They are four in five of the rows an import writes; they go in as plain values
+    (COPY on PostgreSQL): building and preparing a model instance for each was over a
+    third of the import's time when profiled.
     """
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        ValueHistory.objects.bulk_create(
-            ValueHistory(
-                prospect_id=prospect_id,
-                field=name,
-                provenance=provenance,
-                source=SOURCE,
-                recorded_at=context.now,
-                recorded_by=context.owner,
-            )
-            for prospect_id, name, provenance in entries
-        )
-        return
-    names = ("prospect", "field", "provenance", "source", "recorded_at", "recorded_by")
-    columns = [ValueHistory._meta.get_field(name).column for name in names]
+    names = ["prospect_id", "field", "provenance", "source", "recorded_at", "recorded_by_id"]
     owner_id = context.owner.pk
-    with _copy(db, ValueHistory, columns) as copy:
-        for prospect_id, name, provenance in entries:
-            copy.write_row((prospect_id, name, provenance, SOURCE, context.now, owner_id))
-
-
-@contextmanager
-def _copy(db, model, columns: list[str]):
-    quote = db.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        yield copy
+    database.insert_rows(
+        ValueHistory,
+        names,
+        (
+            (prospect_id, name, provenance, SOURCE, context.now, owner_id)
+            for prospect_id, name, provenance in entries
+        ),
+    )
 
 
 def _advance(job: ImportJob, rows: int, outcome: _Outcome) -> None:

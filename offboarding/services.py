@@ -34,7 +34,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -61,6 +61,7 @@ from people import services as people_services
 from people.models import Employee, EmployeeStatus, Role, paris_today
 from prospects import services as prospect_services
 from prospects.models import Prospect, ProspectUserObjectPermission, Provenance, ValueHistory
+from socialcrm.lib import database
 from socialcrm.lib.dates import PARIS, in_range
 from socialcrm.lib.lookups import AnyOf
 from webhooks.services import emit as emit_webhook
@@ -228,9 +229,7 @@ def _commit_without_waiting_for_disk() -> None:
     their cursor and counts with them (one transaction): the resumed job does them
     again. What is never possible is a cursor ahead of the data.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    database.commit_without_waiting_for_disk()
 
 
 def _claim(offboarding_id: int, key: str) -> bool:
