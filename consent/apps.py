@@ -12,10 +12,7 @@ PREPARED_STATEMENTS_MAX = 16
 
 
 def _bounded_statement_cache(sender, connection, **kwargs):
-    if (
-        database.postgresql(connection.alias)
-        and connection.connection.prepare_threshold is not None
-    ):
+    if database.postgresql(connection) and connection.connection.prepare_threshold is not None:
         connection.connection.prepared_max = PREPARED_STATEMENTS_MAX
 
 

@@ -19,10 +19,13 @@ portable paths give up.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
-def postgresql(using: str = DEFAULT_DB_ALIAS) -> bool:
-    return connections[using].vendor == "postgresql"
+def postgresql(using: str | BaseDatabaseWrapper = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the connection (or the connection of that alias) is PostgreSQL's."""
+    db = using if isinstance(using, BaseDatabaseWrapper) else connections[using]
+    return db.vendor == "postgresql"
 
 
 def lock_for_transaction(key: int, using: str = DEFAULT_DB_ALIAS) -> None:
