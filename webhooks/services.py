@@ -4,6 +4,9 @@
 one delivery row per listening subscription, each sent by a Celery task enqueued
 through the outbox, so a rolled-back change sends nothing and a broker outage at
 commit time loses nothing.
+
+Every delivery goes to an address checked just before it is sent (``webhooks.addresses``)
+and is signed per Standard Webhooks; its log keeps the class of the answer alone.
 """
 
 import base64
