@@ -784,6 +784,11 @@ TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
 
 
 # --- Webhooks: address rules and signatures ---
+# A subscription's host must resolve to public addresses only, checked when it is saved
+# and again at every delivery (webhooks/addresses.py). 1 lifts the rule for loopback and
+# private networks, for tests and receivers on the same machine or network; cloud
+# metadata addresses stay refused whatever it says.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
 
 
 # --- Audit: read trail and checkpoints ---

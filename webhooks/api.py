@@ -37,7 +37,11 @@ class SubscriptionInputSerializer(serializers.Serializer):
         min_length=services.SECRET_MIN_LENGTH,
         max_length=200,
         trim_whitespace=False,
-        help_text="Signs every delivery (HMAC-SHA256). Write-only: never returned.",
+        help_text=(
+            "Signs every delivery per Standard Webhooks: `whsec_` and a base64 key of 16+ "
+            "bytes, or any 16+ characters, used as `whsec_` + base64 of them. "
+            "Write-only: never returned."
+        ),
     )
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=Event.choices), allow_empty=False
@@ -53,8 +57,18 @@ class DeliverySerializer(serializers.Serializer):
     payload = serializers.JSONField(help_text="What was sent, without any personal values.")
     status = serializers.CharField(help_text=DELIVERY_STATUS_HELP)
     attempts = serializers.IntegerField()
-    last_status_code = serializers.IntegerField(allow_null=True)
-    last_error = serializers.CharField()
+    last_status_code = serializers.CharField(
+        source="last_status_class",
+        allow_null=True,
+        help_text="The class of the last answer (1xx | 2xx | 3xx | 4xx | 5xx), never the code.",
+    )
+    last_error = serializers.CharField(
+        source="last_failure",
+        help_text=(
+            "Why the last attempt got no answer: connection_error | refused_address | "
+            "subscription_inactive; empty otherwise."
+        ),
+    )
     next_attempt_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()

@@ -19,6 +19,7 @@ class Event(models.TextChoices):
     DSAR_COMPLETED = "dsar.completed", _("Data-subject request completed")
     PROSPECT_ERASED = "prospect.erased", _("Prospect erased")
     OFFBOARDING_COMPLETED = "offboarding.completed", _("Offboarding signed off")
+    AUDIT_CHECKPOINT = "audit.checkpoint", _("Audit checkpoint written")
 
 
 # Sent only by the ping endpoint, to one subscription: no one subscribes to it.
@@ -52,6 +53,33 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class DeliveryOutcome(models.TextChoices):
+    """What the last attempt came to, and nothing finer.
+
+    The exact status code, the answer's body or how long it took would tell whoever
+    subscribes which ports answer where: the log keeps the class alone.
+    """
+
+    ANSWERED_1XX = "1xx", _("Informational answer (1xx)")
+    ANSWERED_2XX = "2xx", _("Accepted (2xx)")
+    ANSWERED_3XX = "3xx", _("Redirect, not followed (3xx)")
+    ANSWERED_4XX = "4xx", _("Refused by the receiver (4xx)")
+    ANSWERED_5XX = "5xx", _("Receiver error (5xx)")
+    CONNECTION_ERROR = "connection_error", _("No answer")
+    REFUSED_ADDRESS = "refused_address", _("Address refused")
+    SUBSCRIPTION_INACTIVE = "subscription_inactive", _("Subscription paused")
+
+    @classmethod
+    def of_status(cls, status: int) -> "DeliveryOutcome":
+        if 100 <= status <= 599:
+            return cls(f"{status // 100}xx")
+        return cls.CONNECTION_ERROR
+
+
+# The outcomes that are an HTTP answer: the API shows them as ``last_status_code``.
+STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
+
+
 class WebhookDelivery(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscription = models.ForeignKey(
@@ -66,8 +94,7 @@ class WebhookDelivery(models.Model):
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveIntegerField(default=0)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
+    last_outcome = models.CharField(max_length=24, choices=DeliveryOutcome.choices, blank=True)
     next_attempt_at = BoundedDateTimeField(null=True, blank=True)
     delivered_at = BoundedDateTimeField(null=True, blank=True)
     created_at = BoundedDateTimeField(auto_now_add=True)
@@ -87,3 +114,13 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.subscription_id} ({self.status})"
+
+    @property
+    def last_status_class(self) -> str | None:
+        """``2xx`` … ``5xx`` when the last attempt got an answer, else None."""
+        return self.last_outcome if self.last_outcome in STATUS_CLASSES else None
+
+    @property
+    def last_failure(self) -> str:
+        """Why the last attempt got no answer (``connection_error``, …), else ``""``."""
+        return "" if self.last_outcome in STATUS_CLASSES else self.last_outcome

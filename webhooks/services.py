@@ -4,17 +4,19 @@
 one delivery row per listening subscription, each sent by a Celery task enqueued
 through the outbox, so a rolled-back change sends nothing and a broker outage at
 commit time loses nothing.
+
+Every delivery goes to an address checked just before it is sent (``webhooks.addresses``)
+and is signed per Standard Webhooks; its log keeps the class of the answer alone.
 """
 
+import base64
+import binascii
 import datetime
-import hashlib
-import hmac
 import http.client
 import json
 import logging
-import time
-import urllib.error
-import urllib.request
+import socket
+import ssl
 import uuid
 from collections.abc import Callable
 
@@ -24,20 +26,31 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from standardwebhooks import Webhook
 
 from audit import events as audit
 from outbox import services as outbox
 from people.selectors import employee_of
-from webhooks.models import PING, DeliveryStatus, Event, WebhookDelivery, WebhookSubscription
+from webhooks import addresses
+from webhooks.models import (
+    PING,
+    DeliveryOutcome,
+    DeliveryStatus,
+    Event,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "webhooks.tasks.deliver_webhook"
-SCHEMES = ("http", "https")
 SECRET_MIN_LENGTH = 16
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
 # Well under the broker's visibility timeout, so a waiting retry is never handed out twice.
 BACKOFF_MAX_SECONDS = 1800
 USER_AGENT = "SocialCRM-Webhooks/1"
+# Failures no retry would change: the address rules hold, a paused subscription stays paused.
+FINAL_FAILURES = (DeliveryOutcome.REFUSED_ADDRESS, DeliveryOutcome.SUBSCRIPTION_INACTIVE)
 EDITABLE = ("url", "secret", "events", "include_personal_data", "active")
 
 
@@ -83,13 +96,66 @@ def stalled_deliveries_requeue(*, now=None, limit: int = 500) -> int:
     return requeued
 
 
-def _validate(subscription: WebhookSubscription) -> None:
+def _secret_key(secret: str) -> bytes | None:
+    """The key a ``whsec_<base64>`` secret holds; None for any other text."""
+    if not secret.startswith(SECRET_PREFIX):
+        return None
+    encoded = secret[len(SECRET_PREFIX) :]
+    try:
+        # Padding may be left out, as the Standard Webhooks libraries allow.
+        return base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def secret_standard_form(secret: str) -> str:
+    """The secret as the Standard Webhooks libraries take it: ``whsec_`` and its key in base64.
+
+    A secret given in that form is kept; any other text is the key itself, as it was when
+    deliveries carried our own HMAC header, so a receiver given ``s`` verifies with
+    ``whsec_`` + base64(``s``). Migration 0003 turned the stored secrets into this form.
+    """
+    if _secret_key(secret) is not None:
+        return secret
+    return SECRET_PREFIX + base64.b64encode(secret.encode()).decode()
+
+
+def _secret_errors(secret) -> list[str]:
+    if not isinstance(secret, str):
+        return [_("At least %(count)d characters.") % {"count": SECRET_MIN_LENGTH}]
+    if secret.startswith(SECRET_PREFIX):
+        key = _secret_key(secret)
+        if key is None:
+            return [_("After whsec_, the key in base64.")]
+    else:
+        key = secret.encode()
+    if len(key) < SECRET_MIN_LENGTH:
+        return [_("At least %(count)d characters.") % {"count": SECRET_MIN_LENGTH}]
+    return []
+
+
+def _url_errors(url) -> list[str]:
+    """Why the URL may not receive webhooks, resolving its host now; [] when it may."""
+    try:
+        addresses.checked_target(url)
+    except addresses.AddressRefused as refused:
+        return [refused.reason]
+    except (OSError, UnicodeError):
+        # The host does not resolve (yet): there is no address to refuse, and every
+        # delivery resolves and checks it again before connecting.
+        pass
+    return []
+
+
+def _validate(subscription: WebhookSubscription, *, url_changed: bool) -> None:
     errors = {}
-    scheme = subscription.url.split(":", 1)[0].lower() if subscription.url else ""
-    if scheme not in SCHEMES:
-        errors["url"] = [_("Only http and https addresses are accepted.")]
-    if not isinstance(subscription.secret, str) or len(subscription.secret) < SECRET_MIN_LENGTH:
-        errors["secret"] = [_("At least %(count)d characters.") % {"count": SECRET_MIN_LENGTH}]
+    # Resolved only when the URL is new: pausing a subscription needs no lookup.
+    url_errors = _url_errors(subscription.url) if url_changed else []
+    if url_errors:
+        errors["url"] = url_errors
+    secret_errors = _secret_errors(subscription.secret)
+    if secret_errors:
+        errors["secret"] = secret_errors
     events = subscription.events
     if (
         not isinstance(events, list)
@@ -101,9 +167,9 @@ def _validate(subscription: WebhookSubscription) -> None:
         ]
     if errors:
         raise ValidationError(errors)
+    subscription.secret = secret_standard_form(subscription.secret)
 
 
-@transaction.atomic
 def subscription_create(
     *,
     actor,
@@ -121,14 +187,15 @@ def subscription_create(
         active=active,
         created_by=employee_of(actor),
     )
-    _validate(subscription)
+    # Outside the transaction: resolving the host may take a while.
+    _validate(subscription, url_changed=True)
     subscription.full_clean(exclude=["secret", "events"])
-    subscription.save()
-    audit.created(actor=actor, obj=subscription, fields=["url", "events"])
+    with transaction.atomic():
+        subscription.save()
+        audit.created(actor=actor, obj=subscription, fields=["url", "events"])
     return subscription
 
 
-@transaction.atomic
 def subscription_update(
     *, actor, subscription: WebhookSubscription, data: dict
 ) -> WebhookSubscription:
@@ -137,11 +204,13 @@ def subscription_update(
         setattr(subscription, field, data[field])
     if "events" in data and isinstance(data["events"], list):
         subscription.events = list(dict.fromkeys(data["events"]))
-    _validate(subscription)
+    # Outside the transaction: resolving the host may take a while.
+    _validate(subscription, url_changed="url" in data)
     subscription.full_clean(exclude=["secret", "events"])
-    subscription.save()
-    if changed:
-        audit.changed(actor=actor, obj=subscription, fields=changed)
+    with transaction.atomic():
+        subscription.save()
+        if changed:
+            audit.changed(actor=actor, obj=subscription, fields=changed)
     return subscription
 
 
@@ -227,54 +296,95 @@ def ping(*, actor, subscription: WebhookSubscription) -> WebhookDelivery:
     return delivery
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """``sha256=`` and the hex HMAC-SHA256 of ``{timestamp}.{body}`` under the secret."""
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return f"sha256={digest.hexdigest()}"
+def signed_headers(*, secret: str, message_id: str, body: bytes) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt: its id, the time now, the signature."""
+    timestamp = int(timezone.now().timestamp())
+    signature = Webhook(secret_standard_form(secret)).sign(
+        msg_id=message_id,
+        timestamp=datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC),
+        data=body,
+    )
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature,
+    }
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect would turn the POST into a GET elsewhere: count it as a failed attempt.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+def _connect(target: addresses.Target) -> socket.socket:
+    """A connection to the first of the checked addresses that answers."""
+    failure: OSError = OSError(f"no address for {target.host}")
+    for address in target.addresses:
+        try:
+            return socket.create_connection((address, target.port), timeout=timeout_seconds())
+        except OSError as exc:
+            failure = exc
+    raise failure
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the checked addresses; the URL's host still names the request (Host header)."""
+
+    def __init__(self, target: addresses.Target):
+        super().__init__(target.host, target.port, timeout=timeout_seconds())
+        self.target = target
+
+    def connect(self):
+        self.sock = _connect(self.target)
 
 
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """POST the signed payload; returns the status code (None if no answer) and a short error."""
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the checked addresses; SNI and the certificate check use the URL's host."""
+
+    def __init__(self, target: addresses.Target):
+        super().__init__(
+            target.host,
+            target.port,
+            timeout=timeout_seconds(),
+            context=ssl.create_default_context(),
+        )
+        self.target = target
+
+    def connect(self):
+        self.sock = self._context.wrap_socket(_connect(self.target), server_hostname=self.host)
+
+
+def _post(delivery: WebhookDelivery) -> DeliveryOutcome:
+    """POST the signed payload to the address checked just now; returns the outcome's class.
+
+    Redirects are not followed (a 3xx is a failed attempt) and the answer's body is never
+    read: the outcome keeps no more than the status class.
+    """
+    try:
+        target = addresses.checked_target(delivery.subscription.url)
+    except addresses.AddressRefused:
+        return DeliveryOutcome.REFUSED_ADDRESS
+    except (OSError, UnicodeError):
+        return DeliveryOutcome.CONNECTION_ERROR
     data = dict(delivery.payload)
     if delivery.personal:
         data["data"] = {**data["data"], **json.loads(delivery.personal)}
     body = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    timestamp = str(int(time.time()))
-    url = delivery.subscription.url
-    if url.split(":", 1)[0].lower() not in SCHEMES:
-        return None, "scheme refused"  # only a row written around the services gets here
-    request = urllib.request.Request(  # noqa: S310 (http or https, checked just above)
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-SocialCRM-Event": delivery.event,
-            "X-SocialCRM-Delivery": str(delivery.pk),
-            "X-SocialCRM-Timestamp": timestamp,
-            "X-SocialCRM-Signature": signature(delivery.subscription.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-SocialCRM-Event": delivery.event,
+        # The same id on every attempt: receivers deduplicate on it.
+        **signed_headers(
+            secret=delivery.subscription.secret, message_id=str(delivery.pk), body=body
+        ),
+    }
+    if target.scheme == "https":
+        connection = _CheckedHTTPSConnection(target)
+    else:
+        connection = _CheckedHTTPConnection(target)
     try:
-        with _opener.open(request, timeout=timeout_seconds()) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        exc.close()  # the receiver's answer is never read nor kept
-        return exc.code, f"HTTP {exc.code}"
-    except urllib.error.URLError as exc:
-        return None, f"URLError: {exc.reason}"[:200]
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        return None, type(exc).__name__
+        connection.request("POST", target.path, body=body, headers=headers)
+        return DeliveryOutcome.of_status(connection.getresponse().status)
+    except (OSError, http.client.HTTPException, ValueError):
+        return DeliveryOutcome.CONNECTION_ERROR
+    finally:
+        connection.close()
 
 
 def delivery_attempt(*, delivery_id, attempt: int) -> int | None:
@@ -295,16 +405,16 @@ def delivery_attempt(*, delivery_id, attempt: int) -> int | None:
         return None
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     if delivery.subscription.active:
-        code, error = _post(delivery)
+        outcome = _post(delivery)
     else:
-        code, error = None, "subscription inactive"
+        outcome = DeliveryOutcome.SUBSCRIPTION_INACTIVE
     now = timezone.now()
-    delivery.last_status_code, delivery.last_error = code, error
+    delivery.last_outcome = outcome
     retry_in = None
-    if code is not None and 200 <= code < 300:
+    if outcome == DeliveryOutcome.ANSWERED_2XX:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now
-    elif attempt >= max_attempts() or not delivery.subscription.active:
+    elif attempt >= max_attempts() or outcome in FINAL_FAILURES:
         delivery.status = DeliveryStatus.FAILED
     else:
         retry_in = backoff_seconds(attempt)
@@ -314,8 +424,7 @@ def delivery_attempt(*, delivery_id, attempt: int) -> int | None:
     delivery.save(
         update_fields=[
             "status",
-            "last_status_code",
-            "last_error",
+            "last_outcome",
             "next_attempt_at",
             "delivered_at",
             "personal",
@@ -326,6 +435,6 @@ def delivery_attempt(*, delivery_id, attempt: int) -> int | None:
         delivery.pk,
         attempt,
         delivery.status,
-        code or error,
+        outcome,
     )
     return retry_in

@@ -1,5 +1,7 @@
 """Webhook subscriptions over the API: the DPO and administrators only; the secret stays ours."""
 
+import base64
+
 import pytest
 from django.db import connection
 
@@ -70,13 +72,28 @@ def test_the_admin_edits_and_deletes_a_subscription(api_as, admin_employee):
     assert patched.json()["events"] == ["consent.changed"]
     assert patched.json()["active"] is False
     assert "secret" not in patched.json()
-    assert WebhookSubscription.objects.get(pk=subscription_id).secret == "a-brand-new-secret-value"
+    # Plain text is the key itself, kept in the Standard Webhooks form.
+    assert (
+        WebhookSubscription.objects.get(pk=subscription_id).secret
+        == "whsec_" + base64.b64encode(b"a-brand-new-secret-value").decode()
+    )
     assert client.delete(f"{URL}{subscription_id}/").status_code == 204
     assert client.get(f"{URL}{subscription_id}/").status_code == 404
     assert not WebhookSubscription.objects.filter(pk=subscription_id).exists()
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/hook", "file:///etc/passwd", "not a url"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.com/hook",
+        "file:///etc/passwd",
+        "not a url",
+        "javascript:alert(1)//https://example.com/",
+        "JavaScript://example.com/%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://user:pass@crm-sync.example.com/hooks",
+    ],
+)
 def test_only_http_and_https_addresses_are_accepted(api_as, dpo, url):
     client = api_as(dpo)
 
@@ -99,6 +116,8 @@ def test_only_http_and_https_addresses_are_accepted(api_as, dpo, url):
         ({"events": ["prospect.created"]}, "events"),
         ({"events": []}, "events"),
         ({"secret": "short"}, "secret"),
+        ({"secret": "whsec_not*base64*at*all!!"}, "secret"),
+        ({"secret": "whsec_" + base64.b64encode(b"too-short-key").decode()}, "secret"),
     ],
 )
 def test_unknown_events_and_weak_secrets_are_refused(api_as, dpo, body, field):
@@ -155,7 +174,7 @@ def test_the_delivery_log_lists_one_subscriptions_deliveries_without_personal_va
 
 
 def test_a_failed_ping_run_in_process_answers_202_and_waits_for_its_next_attempt(
-    api_as, dpo, receiver
+    api_as, dpo, receiver, private_hosts_allowed
 ):
     # Tasks run in-process (no broker, `make run`): a failed attempt has no retry to schedule.
     from webhooks.tasks import deliver_webhook
@@ -169,5 +188,7 @@ def test_a_failed_ping_run_in_process_answers_202_and_waits_for_its_next_attempt
     deliver_webhook.apply(kwargs={"delivery_id": str(delivery.pk), "attempt": 1})
 
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 1, "HTTP 500")
+    assert (delivery.status, delivery.attempts, delivery.last_outcome) == ("pending", 1, "5xx")
     assert delivery.next_attempt_at is not None
+    (row,) = api_as(dpo).get(f"/api/webhooks/{subscription.pk}/deliveries/").json()["results"]
+    assert (row["last_status_code"], row["last_error"]) == ("5xx", "")

@@ -14,6 +14,7 @@ from tests.dsar.factories import DsarFactory
 from tests.factories import EmployeeFactory, ProspectFactory
 from tests.webhooks.conftest import subscribe
 from webhooks.models import WebhookDelivery
+from webhooks.services import emit
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,22 @@ def test_the_dpos_sign_off_emits_offboarding_completed_once(hr, dpo):
     (delivery,) = deliveries("offboarding.completed")
     assert delivery.payload["data"] == {"offboarding_id": case.pk, "employee_id": leaver.pk}
     assert delivery.payload["event"] == "offboarding.completed"
+
+
+def test_audit_checkpoints_can_be_subscribed_to_and_are_queued_like_any_event(api_as, dpo):
+    created = api_as(dpo).post(
+        "/api/webhooks/",
+        {"url": RECEIVER, "secret": "s" * 32, "events": ["audit.checkpoint"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+
+    emit("audit.checkpoint", {"checkpoint_id": 12, "entry_count": 4096, "head_hash": "ab" * 32})
+
+    (delivery,) = deliveries("audit.checkpoint")
+    assert str(delivery.subscription_id) == created.json()["id"]
+    assert delivery.payload["data"] == {
+        "checkpoint_id": 12,
+        "entry_count": 4096,
+        "head_hash": "ab" * 32,
+    }
