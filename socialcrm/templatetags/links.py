@@ -1,0 +1,21 @@
+"""The one way a template turns a stored URL into a link: ``{% external_link url label %}``.
+
+The scheme is checked again here, at the output: a row stored before the input
+rules (or written around them) renders as plain text, never as a link.
+"""
+
+from django import template
+from django.utils.html import format_html
+
+from socialcrm.lib.urls import is_http_url
+
+register = template.Library()
+
+
+@register.simple_tag
+def external_link(url, label=None):
+    """A link to ``url`` that opens nothing of ours, or ``label`` (else ``url``) as text."""
+    text = url if label in (None, "") else label
+    if not is_http_url(url):
+        return format_html("{}", text or "")
+    return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', url, text)
