@@ -239,3 +239,33 @@ def test_a_report_too_large_or_unreadable_is_not_counted(settings):
     ).status_code in (204, 413)
     assert client.get("/csp-report/").status_code == 405
     assert csp_reports_received() == before
+
+
+# The deployment check
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"MIDDLEWARE": [m for m in settings.MIDDLEWARE if m != "csp.middleware.CSPMiddleware"]},
+        {"CONTENT_SECURITY_POLICY": {}},
+        {
+            "CONTENT_SECURITY_POLICY": {
+                "DIRECTIVES": {
+                    "default-src": ["'self'"],
+                    "script-src": ["'self'", "'unsafe-inline'"],
+                }
+            }
+        },
+    ],
+)
+def test_the_deployment_check_fails_without_a_strict_policy(broken):
+    from django.core.checks import run_checks
+    from django.test import override_settings
+
+    assert not [
+        e for e in run_checks(include_deployment_checks=True) if e.id.startswith("socialcrm.E10")
+    ]
+    with override_settings(**broken):
+        errors = run_checks(include_deployment_checks=True)
+    assert {e.id for e in errors} & {"socialcrm.E101", "socialcrm.E102"}
