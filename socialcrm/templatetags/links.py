@@ -1,10 +1,13 @@
-"""The one way a template turns a stored URL into a link: ``{% external_link url label %}``.
+"""The one way a template turns a stored value into a link: ``{% external_link url label %}``,
+and ``{% email_link address %}`` for an e-mail address.
 
-The scheme is checked again here, at the output: a row stored before the input
+The value is checked again here, at the output: a row stored before the input
 rules (or written around them) renders as plain text, never as a link.
 """
 
 from django import template
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.html import format_html
 
 from socialcrm.lib.urls import is_http_url
@@ -19,3 +22,13 @@ def external_link(url, label=None):
     if not is_http_url(url):
         return format_html("{}", text or "")
     return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', url, text)
+
+
+@register.simple_tag
+def email_link(address):
+    """A ``mailto:`` link to a well-formed address, or the value as text."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return format_html("{}", address or "")
+    return format_html('<a href="mailto:{}">{}</a>', address, address)

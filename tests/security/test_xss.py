@@ -252,12 +252,16 @@ def test_a_stored_hostile_profile_url_shows_as_text_on_the_prospect_page(client,
     prospect = ProspectFactory(owner=rep)
     # Saved straight to the database, around every check (the field encrypts on its way in).
     prospect.profile_url = STORED
-    prospect.save(update_fields=["profile_url"])
+    prospect.email = '"><script>alert(1)</script>@example.com'
+    prospect.save(update_fields=["profile_url", "email"])
     person = rep if viewer == "owner" else EmployeeFactory(role="dpo")
     client.force_login(person.user)
     page = client.get(reverse("prospect", args=[prospect.pk]))
     assert page.status_code == 200
-    _as_text_not_link(page.content.decode())
+    html = page.content.decode()
+    _as_text_not_link(html)
+    assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@example.com" in html
+    assert 'href="mailto:' not in html
 
 
 def test_a_stored_hostile_social_account_url_shows_as_text(client, rep):
@@ -273,9 +277,12 @@ def test_a_stored_hostile_social_account_url_shows_as_text(client, rep):
 
 
 def test_a_good_url_is_still_a_link_that_opens_nothing_of_ours(client, rep):
-    prospect = ProspectFactory(owner=rep, profile_url="https://www.linkedin.com/in/jane")
+    prospect = ProspectFactory(
+        owner=rep, profile_url="https://www.linkedin.com/in/jane", email="jane@example.com"
+    )
     client.force_login(rep.user)
     html = client.get(reverse("prospect", args=[prospect.pk])).content.decode()
+    assert '<a href="mailto:jane@example.com">jane@example.com</a>' in html
     assert (
         '<a href="https://www.linkedin.com/in/jane" rel="noopener noreferrer nofollow">'
         "https://www.linkedin.com/in/jane</a>"
