@@ -28,7 +28,7 @@ from dsar.models import (
 from people.models import Role
 from people.permissions import role_required
 from prospects.models import Language
-from socialcrm.lib import identifiers
+from socialcrm.lib import identifiers, urls
 from socialcrm.lib.api import Pagination
 from socialcrm.lib.dates import in_past
 
@@ -106,6 +106,11 @@ class _IdentifiersMixin(serializers.Serializer):
         # Read here, before the public endpoint's throttle counts the request.
         errors = {}
         for key, value in given.items():
+            if key == "profile_url":
+                value = attrs[key] = urls.with_assumed_scheme(value)
+                if not urls.is_http_url(value):
+                    errors[key] = [str(urls.INVALID_MESSAGE)]
+                    continue
             try:
                 identifiers.normalise(key, value)
             except ValueError as exc:

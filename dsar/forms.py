@@ -5,6 +5,7 @@ from dsar.api import PUBLIC_LIMITS
 from dsar.models import ReceivedVia, RequestType
 from prospects.models import Language
 from socialcrm.lib.dates import in_past
+from socialcrm.lib.forms import HttpUrlField
 
 
 class _IdentifiersForm(forms.Form):
@@ -26,7 +27,7 @@ class PublicRequestForm(_IdentifiersForm):
     phone = forms.CharField(
         label=_("Your phone number"), max_length=PUBLIC_LIMITS["phone"], required=False
     )
-    profile_url = forms.CharField(
+    profile_url = HttpUrlField(
         label=_("Your profile URL on a social network"),
         max_length=PUBLIC_LIMITS["profile_url"],
         required=False,
@@ -63,7 +64,7 @@ class DsarForm(_IdentifiersForm):
     )
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
-    profile_url = forms.CharField(label=_("Profile URL"), max_length=500, required=False)
+    profile_url = HttpUrlField(label=_("Profile URL"), max_length=500, required=False)
     message = forms.CharField(
         label=_("What the person wrote"),
         max_length=5000,
@@ -156,7 +157,7 @@ class ExecuteForm(forms.Form):
     job_title = forms.CharField(label=_("Corrected job title"), max_length=200, required=False)
     email = forms.CharField(label=_("Corrected e-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Corrected phone"), max_length=64, required=False)
-    profile_url = forms.CharField(label=_("Corrected profile URL"), max_length=500, required=False)
+    profile_url = HttpUrlField(label=_("Corrected profile URL"), max_length=500, required=False)
 
     CORRECTION_FIELDS = ("full_name", "company", "job_title", "email", "phone", "profile_url")
 

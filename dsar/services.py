@@ -43,6 +43,7 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
 from prospects.models import Prospect
+from socialcrm.lib import urls
 from socialcrm.lib.dates import PARIS, in_past
 from webhooks.services import emit as emit_webhook
 
@@ -86,7 +87,13 @@ def _clean_corrections(corrections) -> dict:
         raise ValidationError(
             {"corrections": [_("these fields cannot be corrected: %s") % ", ".join(unknown)]}
         )
-    return {key: ("" if value is None else str(value)) for key, value in corrections.items()}
+    cleaned = {key: ("" if value is None else str(value)) for key, value in corrections.items()}
+    if cleaned.get("profile_url"):
+        # Checked now, not when the correction is carried out: it becomes a link on the record.
+        cleaned["profile_url"] = urls.with_assumed_scheme(cleaned["profile_url"])
+        if not urls.is_http_url(cleaned["profile_url"]):
+            raise ValidationError({"corrections": [urls.INVALID_MESSAGE]})
+    return cleaned
 
 
 @transaction.atomic

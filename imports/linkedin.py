@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from socialcrm.lib import dates
+from socialcrm.lib import dates, urls
 
 COLUMNS = (
     "First Name",
@@ -109,6 +109,11 @@ def _connection(
     row.profile_url = cell("URL")
     if not row.profile_url:
         row.errors["profile_url"] = "a profile URL is required"
+    elif not (
+        urls.is_http_url(row.profile_url) and urls.is_on_network(row.profile_url, "linkedin")
+    ):
+        # A row's URL becomes a link on the prospect page: http(s) on LinkedIn only.
+        row.errors["profile_url"] = "not an http(s) address on linkedin.com"
     row.email = cell("Email Address")
     row.company = cell("Company")
     row.position = cell("Position")

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from audit import events
 from onboarding.services import onboarding_open
 from people.models import Employee, EmployeeStatus, Role, SocialAccount, paris_today
+from socialcrm.lib import urls
 
 
 @transaction.atomic
@@ -61,6 +62,11 @@ def employee_upsert(
 
 @transaction.atomic
 def social_account_create(*, employee: Employee, network: str, handle: str, profile_url: str = ""):
+    if profile_url:
+        try:
+            profile_url = urls.clean_profile_url(profile_url, network=network)
+        except ValidationError as exc:
+            raise ValidationError({"profile_url": exc.messages}) from None
     account = SocialAccount(
         employee=employee, network=network, handle=handle.strip(), profile_url=profile_url
     )

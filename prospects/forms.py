@@ -10,6 +10,7 @@ from consent import wording
 from people.models import Network, SocialAccount
 from prospects.models import Kind, Language, LawfulBasis, Provenance, Visibility
 from socialcrm.lib import dates
+from socialcrm.lib.forms import HttpUrlField
 
 # A collection date is a calendar day; noon keeps it on that day in any European zone.
 COLLECTION_TIME = datetime.time(12, 0)
@@ -72,7 +73,7 @@ class ProspectForm(forms.Form):
     )
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
-    profile_url = forms.CharField(label=_("Profile URL"), max_length=500, required=False)
+    profile_url = HttpUrlField(label=_("Profile URL"), max_length=500, required=False)
     network = forms.ChoiceField(
         label=_("Network"), choices=_blank_choice(Network.choices, "—"), required=False
     )

@@ -31,7 +31,7 @@ from prospects.models import (
     Provenance,
     ValueHistory,
 )
-from socialcrm.lib import dates
+from socialcrm.lib import dates, urls
 
 # GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
 SHARE_PERMISSION = "prospects.view_prospect"
@@ -301,6 +301,8 @@ def _assign(prospect: Prospect, data: Mapping[str, Any]) -> None:
             value = None
         if field in ("notes", "company", "job_title") and value is None:
             value = ""
+        if field == "profile_url" and value:
+            value = urls.with_assumed_scheme(value)
         setattr(prospect, field, value)
     if "notes" in data:
         # RULES 25: what the DPO's dashboard counts; the rep was warned before saving.
@@ -335,6 +337,11 @@ def _validate(prospect: Prospect, *, changed: set[str]) -> None:
         errors.setdefault("contributed", []).append(
             _("only a contact from before the hire can be contributed to the company")
         )
+    if prospect.profile_url and {"profile_url", "network", "social_account"} & changed:
+        try:
+            urls.validate_profile_url(prospect.profile_url, network=prospect.network)
+        except ValidationError as exc:
+            errors.setdefault("profile_url", []).extend(exc.messages)
     if (
         "social_account" in changed
         and prospect.social_account_id
@@ -351,6 +358,11 @@ def _validate(prospect: Prospect, *, changed: set[str]) -> None:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
+        # Every unreadable identifier is named too, not only after the others are fixed.
+        values = {field: getattr(prospect, field) for field in rules.IDENTIFIER_FIELDS}
+        for field, message in rules.identifier_indexes(values)[1].items():
+            if field in changed:
+                errors.setdefault(field, [message])
         raise ValidationError(errors)
 
 

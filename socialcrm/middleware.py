@@ -1,7 +1,8 @@
-"""A page whose database or cache is lost answers 503, not 500."""
+"""Response headers every answer carries, and the 503 a page answers when a service is lost."""
 
 import sys
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
@@ -12,6 +13,30 @@ from socialcrm.lib.api import (
     log_unavailable,
     unavailable_body,
 )
+
+
+class ResponseHeadersMiddleware:
+    """``Permissions-Policy`` on every response; ``Cache-Control: no-store`` on all but static files.
+
+    Nearly every page and API answer carries personal data or an export, and the public
+    pages echo what the person typed (their name, their e-mail): rather than sorting
+    them one by one, nothing dynamic is kept by a browser or a shared cache. Static
+    files (served by WhiteNoise inside this middleware) keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.permissions_policy)
+        if not request.path_info.startswith(self.static_prefix):
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 class ServiceUnavailableMiddleware:

@@ -551,7 +551,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy on every response, static files included; no-store on the others.
+    "socialcrm.middleware.ResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that every page (a middleware's own answer too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -781,6 +785,51 @@ TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
 
 
 # --- Content Security Policy (django-csp), links and response headers ---
+# Scripts and styles come from our own origin, or carry the per-response nonce
+# (``nonce="{{ request.csp_nonce }}"``): an injected <script>, inline handler or
+# ``javascript:`` link does not run. Violations are POSTed to /csp-report/ (socialcrm.views),
+# which counts and logs them without their personal data.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402 (this section's own import)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "report-uri": ["/csp-report/"],
+    },
+}
+# A violation report larger than this is refused (413) before it is read.
+CSP_REPORT_MAX_BYTES = env_int("CSP_REPORT_MAX_BYTES", 8192, minimum=1024)
+# Browser features no page of ours uses, refused on every response (socialcrm.middleware).
+PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 
 # --- Webhooks: address rules and signatures ---

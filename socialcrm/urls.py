@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from audit.api import AuditEventList
 from charters import api as charters_api
@@ -11,6 +11,7 @@ from onboarding import api as onboarding_api
 from people import api as people_api
 from prospects import api as prospects_api
 from socialcrm.lib.api import api_not_found
+from socialcrm.views import ApiDocsView, csp_report
 
 api_patterns = [
     path("auth/token/", people_api.TokenView.as_view(), name="api-token"),
@@ -48,7 +49,7 @@ api_patterns = [
         "outreach/<uuid:pk>/reply/", consent_api.OutreachReply.as_view(), name="api-outreach-reply"
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path(
         "imports/linkedin/",
         imports_api.LinkedInImportCreate.as_view(),
@@ -99,6 +100,7 @@ handler500 = "socialcrm.middleware.server_error"
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("csp-report/", csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     path("", include("consent.urls")),
     path("", include("prospects.urls")),

@@ -1,0 +1,110 @@
+"""The API docs page under the Content-Security-Policy, and where browsers report violations."""
+
+import json
+import logging
+from urllib.parse import urlsplit
+
+from csp.decorators import csp_update
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+logger = logging.getLogger("socialcrm.csp")
+
+# How many reports arrived (all processes, in the cache): what an operator or a test reads.
+REPORTS_COUNTED = "csp:reports"
+_COUNT_SECONDS = 30 * 24 * 3600
+
+
+# Swagger UI draws its icons as data: images; its start-up script is served as a file
+# (the "split" view), its inline style carries the nonce (templates/drf_spectacular/).
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
+class ApiDocsView(SpectacularSwaggerSplitView):
+    pass
+
+
+def csp_reports_received() -> int:
+    return cache.get(REPORTS_COUNTED, 0)
+
+
+def _reports(payload) -> list[dict]:
+    """``report-uri`` sends {"csp-report": {...}}; the Reporting API a list of {"body": {...}}."""
+    if isinstance(payload, dict) and isinstance(payload.get("csp-report"), dict):
+        return [payload["csp-report"]]
+    if isinstance(payload, list):
+        return [
+            item["body"]
+            for item in payload
+            if isinstance(item, dict) and isinstance(item.get("body"), dict)
+        ]
+    return []
+
+
+def _origin(uri) -> str:
+    """What was blocked, as its scheme and host only ("inline", "eval" as such)."""
+    if not isinstance(uri, str) or not uri:
+        return "-"
+    parts = urlsplit(uri)
+    if parts.scheme in ("http", "https"):
+        return f"{parts.scheme}://{parts.hostname or ''}"
+    return (parts.scheme or uri)[:20]
+
+
+def _page(uri) -> str:
+    """The page, as its route name: paths hold record ids and tokens, queries what was searched."""
+    if not isinstance(uri, str) or not uri:
+        return "-"
+    try:
+        return resolve(urlsplit(uri).path).view_name or "-"
+    except (Resolver404, ValueError):
+        return "unknown page"
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Counts the reports and logs the directive, what was blocked and the page; 204 (413 when too large).
+
+    Neither the sample, nor the page's address with its ids and query, nor the referrer
+    is logged: a report may quote what a person typed.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(settings.CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > settings.CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        reports = _reports(json.loads(body))
+    except (ValueError, RecursionError):
+        reports = []
+    for report in reports:
+        _count()
+        logger.warning(
+            "CSP violation: %s blocked %s on %s",
+            str(
+                report.get("effective-directive")
+                or report.get("effectiveDirective")
+                or report.get("violated-directive")
+                or "-"
+            )[:60],
+            _origin(report.get("blocked-uri") or report.get("blockedURL")),
+            _page(report.get("document-uri") or report.get("documentURL")),
+        )
+    return HttpResponse(status=204)
+
+
+def _count() -> None:
+    if not cache.add(REPORTS_COUNTED, 1, _COUNT_SECONDS):
+        try:
+            cache.incr(REPORTS_COUNTED)
+        except ValueError:  # expired between add and incr
+            cache.add(REPORTS_COUNTED, 1, _COUNT_SECONDS)
