@@ -57,7 +57,8 @@ messages-check: venv
 bench: venv
 	$(PY) bench/run.py
 
-# Schemathesis against gunicorn, as every role (own *_fuzz database; see scripts/fuzz).
+# Hostile values, then Schemathesis, against gunicorn as every role (own *_fuzz database;
+# see scripts/fuzz).
 fuzz: venv
 	./scripts/fuzz
 

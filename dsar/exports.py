@@ -6,7 +6,6 @@ the field-encryption keyring and bound to their export id, for
 """
 
 import base64
-import csv
 import io
 import json
 import os
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from audit import events
 from dsar import rules
 from dsar.models import DataSubjectRequest, DsarExport, ExportFormat
-from socialcrm.lib import crypto
+from socialcrm.lib import crypto, csv
 
 
 def _dir() -> Path:

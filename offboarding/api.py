@@ -20,6 +20,7 @@ from offboarding.models import CaseStatus
 from people.models import Employee, Role
 from people.permissions import role_required
 from people.selectors import has_role
+from socialcrm.lib import csv
 from socialcrm.lib.dates import in_range
 
 
@@ -218,8 +219,6 @@ class OffboardingExport(APIView):
 
 
 def export_response(rows, case) -> HttpResponse:
-    import csv
-
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="contacts-{case.pk}.csv"'
     columns = (*services.EXPORT_FIELDS, "network", "connected_on")

@@ -1,6 +1,5 @@
 """REST endpoints: the register of processing and its CSV/JSON export (DPO, administrators)."""
 
-import csv
 import io
 import json
 
@@ -18,6 +17,7 @@ from people.models import Role
 from people.permissions import role_required
 from register import selectors
 from register.models import PROSE_FIELDS
+from socialcrm.lib import csv
 
 EXPORT_COLUMNS = [
     "id",
@@ -29,13 +29,6 @@ EXPORT_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-
-
-def _cell(value):
-    """A spreadsheet must not run a cell as a formula (CSV injection): such text gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class ProcessingActivitySerializer(serializers.Serializer):
@@ -117,7 +110,7 @@ class RegisterExport(APIView):
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
             writer.writeheader()
-            writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+            writer.writerows(rows)
             response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         extension = given.validated_data["format"]
         response["Content-Disposition"] = (

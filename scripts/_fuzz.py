@@ -1,10 +1,13 @@
 """Schemathesis against a running SocialCRM (gunicorn, DEBUG off), as every role.
 
     make fuzz    # or: scripts/fuzz [--max-examples 6] [--stateful-examples 30] [--seed N]
-                 #                  [--workers 2] [--only ROLE] (or FUZZ_* variables)
+                 #                  [--workers 2] [--only ROLE|hostile] (or FUZZ_* variables)
+                 #                  [--hostile-seconds 180] [--hostile-requests 4000]
 
 A fresh ``<DATABASE_URL name>_fuzz`` database (default ``socialcrm_fuzz``), one employee
-per role, tasks run in the web process (no broker: nothing is left queued). Then one
+per role, tasks run in the web process (no broker: nothing is left queued). First the
+hostile phase (scripts/_hostile.py: boundary dates, javascript: URLs, formulas, scripts,
+NUL, RTL override, 10,000 characters, deep and broken JSON, every role, bounded); then one
 Schemathesis run per identity, anonymous first and briefly, with the coverage, fuzzing
 and stateful phases, a fixed seed and bounded examples; every check but
 positive_data_acceptance (see tests/api/test_conformance.py): no 5xx, documented status
@@ -24,15 +27,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _server import BIN, ROOT, Stack, say  # noqa: E402
+import _hostile  # noqa: E402
+from _server import BIN, ROLES, ROOT, Stack, say  # noqa: E402
 
 PHASES = "examples,coverage,fuzzing,stateful"
-ORDER = ("anonymous", "rep", "manager", "dpo", "hr", "admin")
+# "hostile" (scripts/_hostile.py) runs first: boundary dates, hostile strings, broken JSON.
+ORDER = ("hostile", "anonymous", "rep", "manager", "dpo", "hr", "admin")
 
 
-def seed_prospects(stack: Stack, token: str) -> None:
-    """A few records, so that reads and links have something to find."""
-    for n in range(3):
+def seed_prospects(stack: Stack, token: str) -> list[str]:
+    """A few records, so that reads and links have something to find; their ids."""
+    return [
         stack.add_opted_in_prospect(
             token,
             full_name=f"Fuzz Prospect {n}",
@@ -41,6 +46,8 @@ def seed_prospects(stack: Stack, token: str) -> None:
             lawful_basis="legitimate_interest",
             proof="web form, fuzz seed",
         )
+        for n in range(3)
+    ]
 
 
 def schemathesis(stack: Stack, who: str, token: str | None, args, report_dir: Path) -> int:
@@ -104,6 +111,12 @@ def main() -> int:
     parser.add_argument(
         "--timeout", type=int, default=int(os.environ.get("FUZZ_TIMEOUT", 300)), help="per run"
     )
+    parser.add_argument(
+        "--hostile-seconds", type=int, default=int(os.environ.get("FUZZ_HOSTILE_SECONDS", 180))
+    )
+    parser.add_argument(
+        "--hostile-requests", type=int, default=int(os.environ.get("FUZZ_HOSTILE_REQUESTS", 4000))
+    )
     parser.add_argument("--only", choices=ORDER, action="append", help="identity (repeatable)")
     args = parser.parse_args()
     report_dir = ROOT / "test-artifacts" / "fuzz"
@@ -122,12 +135,27 @@ def main() -> int:
         for role in ("dpo", "hr", "admin"):
             stack.add_employee(f"fuzz-{role}", role)
         stack.start()
-        tokens = {role: stack.token(f"fuzz-{role}") for role in ORDER[1:]}
+        tokens = {role: stack.token(f"fuzz-{role}") for role in ROLES}
         stack.make_compliant(tokens["rep"], rep, tokens["hr"])
         stack.make_compliant(tokens["manager"], manager, tokens["hr"])
-        seed_prospects(stack, tokens["rep"])
+        prospect_ids = seed_prospects(stack, tokens["rep"])
+        if "hostile" in (args.only or ORDER):
+            say(
+                f"\n=== hostile values (at most {args.hostile_requests} requests, {args.hostile_seconds} s)"
+            )
+            sent, failures = _hostile.run(
+                stack,
+                tokens,
+                seconds=args.hostile_seconds,
+                requests=args.hostile_requests,
+                prospect_id=prospect_ids[0],
+            )
+            say(f"=== hostile: {sent} requests, {len(failures)} failure(s)")
+            for failure in failures[:50]:
+                say(f"  {failure}")
+            results["hostile"] = 1 if failures else 0
         # The roles that change the least go first: HR and admin may deactivate people.
-        for who in args.only or ORDER:
+        for who in [w for w in args.only or ORDER if w != "hostile"]:
             results[who] = schemathesis(stack, who, tokens.get(who), args, report_dir)
         server_errors = stack.errors()
     for entry in server_errors:

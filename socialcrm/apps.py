@@ -6,4 +6,4 @@ class SocialCRMConfig(AppConfig):
     verbose_name = "SocialCRM"
 
     def ready(self):
-        from socialcrm import checks  # noqa: F401 (registers the deployment checks)
+        from socialcrm import checks  # noqa: F401 - registers the deployment checks

@@ -550,6 +550,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "socialcrm.lib.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy on every response, static files included; no-store on the others.
     "socialcrm.middleware.ResponseHeadersMiddleware",
@@ -714,7 +715,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON bodies only (the LinkedIn upload declares its own multipart parser):
     # form encodings would turn an empty field into "not given".
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["socialcrm.lib.parsers.BoundedJSONParser"],
     # `?format=` names an export's file format (register, DSAR), never a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PAGINATION_CLASS": "socialcrm.lib.api.Pagination",
@@ -741,7 +742,6 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "privacy@socialcrm.local")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -844,6 +844,44 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=Fa
 
 
 # --- Production: mail, request limits ---
+
+# Mail carries request-verification links and replies to data subjects. In development it
+# is printed (console); with DEBUG off it goes out over SMTP, and a backend that delivers
+# nothing (console, file, memory, dummy) would leave those links in a log or lose them, so
+# the process refuses to start with one (the test runner excepted: it swaps in its own).
+_NON_DELIVERING_MAIL = ("console", "filebased", "locmem", "dummy")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_mail_module = EMAIL_BACKEND.removeprefix("django.core.mail.backends.").removesuffix(
+    ".EmailBackend"
+)
+if not DEBUG and not TESTING and _mail_module in _NON_DELIVERING_MAIL:
+    _fail(
+        f"DEBUG is off: EMAIL_BACKEND is the {_mail_module} backend, which sends no mail. "
+        "Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) "
+        "for the SMTP server, and leave EMAIL_BACKEND unset (see README, 'Configuration')"
+    )
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on the submission port (587), or TLS from the first byte (465): one or the other.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    _fail("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one (587: TLS, 465: SSL)")
+# Seconds before a silent mail server fails the send, instead of holding a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+
+# The largest request body accepted, from its Content-Length, before it is read
+# (socialcrm/lib/limits.py): a little above the LinkedIn import's 50 MB file, for the
+# multipart envelope. JSON bodies and form fields are held to DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 51 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
 
 
 # --- Encryption of the remaining free-text values ---

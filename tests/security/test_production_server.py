@@ -1,0 +1,273 @@
+"""The attacks against the app as deployed: gunicorn, DEBUG off, production settings.
+
+One gunicorn on 127.0.0.1 for the module, with the production environment (real-looking
+keys, SMTP mail to a closed local port, no SSL redirect since loopback HTTP stands for
+the TLS proxy). Its database is a temporary SQLite file on the embedded default, or a
+database of its own on the PostgreSQL server of DATABASE_URL. Requests go over raw
+sockets where the attack is in the bytes (a body announced but never sent).
+"""
+
+import base64
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PASSWORD = secrets.token_urlsafe(18)
+
+
+def _key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_database(suffix: str):
+    """(URL, create, drop) of a scratch database next to the test database, or None."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    name = f"{url.path.lstrip('/')}_{suffix}"
+    admin = urllib.parse.urlunsplit(url._replace(path="/postgres"))
+
+    def run(statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(statement)
+
+    return (
+        urllib.parse.urlunsplit(url._replace(path=f"/{name}")),
+        lambda: (
+            run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
+            run(f'CREATE DATABASE "{name}"'),
+        ),
+        lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
+    )
+
+
+class Server:
+    def __init__(self, port: int, log: Path):
+        self.port = port
+        self.log = log
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def raw(self, data: bytes, *, read_timeout: float = 10.0) -> bytes:
+        """Send these bytes, then read until the server closes (or the timeout)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=read_timeout) as sock:
+            sock.sendall(data)
+            answer = b""
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return answer
+                answer += chunk
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    var = tmp_path_factory.mktemp("production-server")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("EMAIL_", "REDIS_", "SOCIALCRM_", "DJANGO_"))
+        and key not in {"DATABASE_URL", "DEBUG", "TRUSTED_PROXY_COUNT"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=_key() + _key(),
+        FIELD_ENCRYPTION_KEYS=f"k1:{_key()}",
+        BLIND_INDEX_KEY=_key(),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        TRUSTED_PROXY_COUNT="0",
+        # Real SMTP, to a loopback port nobody listens on: nothing can leave.
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(_free_port()),
+        EMAIL_TIMEOUT="2",
+        SOCIALCRM_VAR_DIR=str(var),
+        LOG_LEVEL="ERROR",
+        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
+    )
+    postgres = _postgres_database(f"server{os.getpid()}")
+    if postgres:
+        env["DATABASE_URL"], create, drop = postgres
+        create()
+
+    def manage(*args: str) -> None:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and commands
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    manage("migrate", "--no-input")
+    manage("collectstatic", "--no-input")
+    manage("add_employee", "mallory", "--role", "rep", "--password", PASSWORD)
+    port = _free_port()
+    log = var / "gunicorn.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [str(BIN / "gunicorn"), "tests.security.failing_wsgi"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"],
+            cwd=ROOT,  # where gunicorn.conf.py is read from
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = Server(port, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                if running.request("GET", "/api/health/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        yield running
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if postgres:
+            drop()
+
+
+@pytest.fixture(scope="module")
+def token(server):
+    status, _, body = server.request(
+        "POST",
+        "/api/auth/token/",
+        json.dumps({"username": "mallory", "password": PASSWORD}),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 200, body
+    return json.loads(body)["token"]
+
+
+def test_deeply_nested_json_is_a_400_parse_error(server, token):
+    headers = {"Content-Type": "application/json", "Authorization": f"Token {token}"}
+    for body in ("[" * 50_000 + "]" * 50_000, '{"full_name": ' + "[" * 40 + "]" * 40 + "}"):
+        status, _, answer = server.request("POST", "/api/prospects/", body, headers)
+
+        assert status == 400
+        assert json.loads(answer)["code"] == "parse_error"
+
+
+def test_malformed_json_is_a_400_parse_error_before_sign_in(server):
+    status, _, answer = server.request(
+        "POST", "/api/auth/token/", '{"username": ', {"Content-Type": "application/json"}
+    )
+
+    assert status == 400
+    assert json.loads(answer)["code"] == "parse_error"
+
+
+def test_a_200_mb_upload_is_refused_from_its_headers_without_sending_the_body(server, token):
+    request = (
+        "POST /api/imports/linkedin/ HTTP/1.1\r\n"
+        "Host: 127.0.0.1\r\n"
+        f"Authorization: Token {token}\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {200 * 1024 * 1024}\r\n"
+        "\r\n"
+    ).encode()
+
+    # Not one byte of the body is sent: the answer can only come from the headers.
+    answer = server.raw(request)
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert b'"code": "too_large"' in body  # the JSON answer, in one chunk
+
+
+def test_a_chunked_body_without_a_length_is_not_read(server):
+    # A body with no Content-Length, sent in chunks that never end: Django reads it as
+    # empty, so the answer comes at once and no size limit is needed for it.
+    chunk = b"[" * 4096
+    request = (
+        b"POST /api/auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + b"%x\r\n%s\r\n"
+        % (len(chunk), chunk)
+    )
+
+    head = server.raw(request).split(b"\r\n", 1)[0]
+
+    assert head.startswith(b"HTTP/1.1 400"), head
+
+
+def test_an_overlong_request_line_or_too_many_headers_are_refused_by_gunicorn(server):
+    long_line = f"GET /api/health/?q={'a' * 5000} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    many_headers = "GET /api/health/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    many_headers += "".join(f"X-Filler-{n}: 1\r\n" for n in range(60)) + "\r\n"
+    long_header = f"GET /api/health/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {'a' * 9000}\r\n\r\n"
+
+    for request in (long_line, many_headers, long_header):
+        head = server.raw(request.encode()).split(b"\r\n", 1)[0]
+
+        assert head.split()[1] in (b"400", b"431"), head
+
+
+@pytest.mark.parametrize("path", ["/login/", "/api/health/"])
+def test_responses_forbid_framing_and_type_sniffing(server, path):
+    status, headers, _ = server.request("GET", path)
+
+    assert status == 200
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "Server Error" not in headers.get("Server", "")
+
+
+@pytest.mark.parametrize("path", ["/api/test-failure/", "/test-failure/"])
+def test_a_server_error_shows_no_traceback(server, path):
+    status, _, body = server.request("GET", path)
+
+    text = body.decode(errors="replace")
+    assert status == 500
+    for leak in ("Traceback", "SECRET-IN-THE-TRACEBACK", "DeliberateFailure", "failing_wsgi"):
+        assert leak not in text
+    assert "SECRET-IN-THE-TRACEBACK" in server.log.read_text()  # logged for us, not shown
+
+
+def test_a_forged_host_gets_a_plain_400(server):
+    status, _, body = server.request("GET", "/login/", headers={"Host": "evil.example"})
+
+    assert status == 400
+    assert b"DisallowedHost" not in body and b"ALLOWED_HOSTS" not in body
