@@ -109,7 +109,8 @@ class EmployeeCreateSerializer(serializers.Serializer):
     manager = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.all(), required=False, allow_null=True
     )
-    password = serializers.CharField(write_only=True, required=False, min_length=10)
+    # Judged by the password validators (AUTH_PASSWORD_VALIDATORS), in the service.
+    password = serializers.CharField(write_only=True, required=False, trim_whitespace=False)
 
     def validate_username(self, value):
         # Any account, not only employees': creating never takes over an existing login.
@@ -130,7 +131,8 @@ class EmployeeListCreate(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = EmployeeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # A service's ValidationError becomes a 400 naming each field (socialcrm.lib.api).
+        # A service's ValidationError becomes a 400 naming each field (socialcrm.lib.api);
+        # a role the caller may not give (HR and dpo or admin), its PermissionDenied a 403.
         employee, _created = services.employee_upsert(actor=request.user, **data.validated_data)
         return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)
 

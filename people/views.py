@@ -74,7 +74,7 @@ def employee_new(request):
     """HR creates an employee; their onboarding checklist opens with them."""
     if not selectors.has_role(request.user, Role.HR, Role.ADMIN):
         raise PermissionDenied
-    form = EmployeeForm(request.POST or None)
+    form = EmployeeForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             employee, _created = services.employee_upsert(actor=request.user, **form.cleaned_data)
