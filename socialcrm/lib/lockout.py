@@ -27,7 +27,7 @@ import logging
 import unicodedata
 
 from axes.handlers.cache import AxesCacheHandler
-from axes.helpers import get_cache_timeout, get_failure_limit
+from axes.helpers import get_cache, get_cache_timeout, get_failure_limit
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.http import HttpResponse
@@ -95,6 +95,15 @@ def _field_sets() -> list[frozenset[str]]:
 
 class LockoutHandler(AxesCacheHandler):
     """axes' cache handler, with a budget per counter instead of one for all."""
+
+    def __init__(self):
+        # axes keeps one handler per process: the cache is looked up at each use instead of
+        # held, so a changed CACHES setting (a test's dead Redis) reaches the lockout too.
+        pass
+
+    @property
+    def cache(self):
+        return get_cache()
 
     def _counters(self, request, credentials, *, username=None) -> list[tuple[str, int, bool]]:
         """(cache key, budget, names the user) for each of ``AXES_LOCKOUT_PARAMETERS``."""
