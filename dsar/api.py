@@ -13,7 +13,6 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from dsar import exports, selectors, services
@@ -30,6 +29,7 @@ from people.permissions import role_required
 from prospects.models import Language
 from socialcrm.lib import identifiers, urls
 from socialcrm.lib.api import Pagination
+from socialcrm.lib.client import ScopedRateThrottle
 from socialcrm.lib.dates import in_past
 
 # The public form's size limits; anything longer is refused naming the field.

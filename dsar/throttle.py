@@ -5,16 +5,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from socialcrm.lib.client import client_address
+
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _rate() -> tuple[int, int]:
     count, _, period = settings.DSAR_PUBLIC_THROTTLE_RATE.partition("/")
     return int(count), _PERIODS[period[0]]
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow(request) -> bool:

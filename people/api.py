@@ -5,7 +5,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 from people import selectors, services
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
-from socialcrm.lib import login_throttle
+from socialcrm.lib import lockout
 from socialcrm.lib.dates import in_range
 
 logger = logging.getLogger(__name__)
@@ -27,10 +26,10 @@ logger = logging.getLogger(__name__)
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token.
 
-    Failed attempts are counted per username and per address, as on the login page
-    (``socialcrm.lib.login_throttle``): past the limit, 429 without checking the
-    password. Successful exchanges are not limited: a script may fetch tokens for
-    several users in a row.
+    Failed attempts count towards the same lockout as the login page and the admin
+    (``socialcrm.lib.lockout``): once locked, 429 without checking the password.
+    Successful exchanges are not limited: a script may fetch tokens for several
+    users in a row.
     """
 
     throttle_classes = []
@@ -46,19 +45,12 @@ class TokenView(ObtainAuthToken):
         },
     )
     def post(self, request, *args, **kwargs):
-        data = request.data if isinstance(request.data, dict) else {}
-        username, address = str(data.get("username", "")), request.META.get("REMOTE_ADDR", "")
-        if login_throttle.is_blocked(username, address):
-            raise Throttled(
-                detail=_("Too many failed attempts. Wait a few minutes before trying again.")
-            )
         try:
-            response = super().post(request, *args, **kwargs)
+            return super().post(request, *args, **kwargs)
         except ApiValidationError:
-            login_throttle.record_failure(username, address)
+            if lockout.is_refused(request):
+                raise Throttled(detail=lockout.LOCKED_OUT_MESSAGE) from None
             raise
-        login_throttle.reset(username, address)
-        return response
 
 
 class HealthView(APIView):
@@ -117,7 +109,8 @@ class EmployeeCreateSerializer(serializers.Serializer):
     manager = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.all(), required=False, allow_null=True
     )
-    password = serializers.CharField(write_only=True, required=False, min_length=10)
+    # Judged by the password validators (AUTH_PASSWORD_VALIDATORS), in the service.
+    password = serializers.CharField(write_only=True, required=False, trim_whitespace=False)
 
     def validate_username(self, value):
         # Any account, not only employees': creating never takes over an existing login.
@@ -138,7 +131,8 @@ class EmployeeListCreate(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = EmployeeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # A service's ValidationError becomes a 400 naming each field (socialcrm.lib.api).
+        # A service's ValidationError becomes a 400 naming each field (socialcrm.lib.api);
+        # a role the caller may not give (HR and dpo or admin), its PermissionDenied a 403.
         employee, _created = services.employee_upsert(actor=request.user, **data.validated_data)
         return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee, Role, SocialAccount
-from people.selectors import active_employees
+from people.selectors import active_employees, roles_grantable_by
 from socialcrm.lib.dates import in_range
 
 
@@ -19,7 +19,10 @@ class SocialAccountForm(forms.ModelForm):
 
 
 class EmployeeForm(forms.Form):
-    """HR creates an employee: the login, the role, the hire date and an initial password."""
+    """HR creates an employee: the login, the role, the hire date and an initial password.
+
+    The roles offered are those ``actor`` may give: HR never sees dpo or admin.
+    """
 
     username = forms.RegexField(
         label=_("Username"),
@@ -27,9 +30,7 @@ class EmployeeForm(forms.Form):
         max_length=150,
         help_text=_("Letters, digits and @ . + - _ only."),
     )
-    role = forms.ChoiceField(
-        label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.ADMIN]
-    )
+    role = forms.ChoiceField(label=_("Role"))
     hire_date = forms.DateField(
         label=_("Hire date"),
         validators=[in_range],
@@ -48,8 +49,10 @@ class EmployeeForm(forms.Form):
         help_text=_("Give it to the employee in person; they use it to log in."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        grantable = roles_grantable_by(actor)
+        self.fields["role"].choices = [c for c in Role.choices if c[0] in grantable]
         # Read per form: a manager past their departure date is no longer offered.
         self.fields["manager"].queryset = (
             active_employees().filter(role=Role.MANAGER).select_related("user")

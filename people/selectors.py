@@ -42,6 +42,28 @@ def has_role(user, *roles: str) -> bool:
     return role_of(user) in roles
 
 
+# Their holders read every prospect (dpo) or run the system (admin): an administrator
+# alone gives them (API.md v2), so HR cannot make an account that sees more than HR does.
+PRIVILEGED_ROLES = frozenset({Role.DPO, Role.ADMIN})
+
+
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ADMIN)
+
+
+def roles_grantable_by(actor) -> list[str]:
+    """The roles ``actor`` may give or take away: HR the everyday ones, an administrator all.
+
+    A string actor is the operator's command line (``add_employee``), which, like
+    ``createsuperuser``, needs access to the server: it gives any role.
+    """
+    if isinstance(actor, str) or is_administrator(actor):
+        return list(Role.values)
+    if has_role(actor, Role.HR):
+        return [role for role in Role.values if role not in PRIVILEGED_ROLES]
+    return []
+
+
 def employees_visible_to(user) -> QuerySet[Employee]:
     employees = Employee.objects.select_related("user", "manager__user")
     role = role_of(user)

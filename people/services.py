@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from audit import events
 from onboarding.services import onboarding_open
 from people.models import Employee, EmployeeStatus, Role, SocialAccount, paris_today
+from people.selectors import roles_grantable_by
 from socialcrm.lib import urls
 
 
@@ -25,13 +26,26 @@ def employee_upsert(
     manager: Employee | None = None,
     password: str | None = None,
 ) -> tuple[Employee, bool]:
-    """Create the user and its employee profile, or update role, dates and manager."""
+    """Create the user and its employee profile, or update role, dates and manager.
+
+    Only an administrator (or the command line) gives, or takes away, the dpo and admin
+    roles (``selectors.roles_grantable_by``); anyone else gets ``PermissionDenied``. The
+    password goes through the password validators.
+    """
     if role not in Role.values:
         raise ValidationError({"role": f"unknown role {role!r}; one of {', '.join(Role.values)}"})
-    # Administrators see everything: only one of them (or the command line) makes another.
-    if role == Role.ADMIN and not isinstance(actor, str) and not actor.is_superuser:
-        raise ValidationError({"role": _("only an administrator may give the admin role")})
+    grantable = roles_grantable_by(actor)
+    current = Employee.objects.filter(user__username=username).values_list("role", flat=True)
+    if role not in grantable or any(held not in grantable for held in current):
+        raise PermissionDenied(_("Only an administrator gives the DPO and administrator roles."))
     User = get_user_model()
+    if password:
+        # Judged against the account it will open: not like its username, among others.
+        existing = User.objects.filter(username=username).first() or User(username=username)
+        try:
+            password_validation.validate_password(password, existing)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
     user, created = User.objects.get_or_create(username=username)
     if password:
         user.set_password(password)

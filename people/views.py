@@ -1,4 +1,4 @@
-"""Browser pages: login (throttled), home, and the rep's social accounts."""
+"""Browser pages: login (locked out after repeated failures), home, and the rep's social accounts."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -11,30 +11,23 @@ from onboarding.selectors import home_checklist
 from people import selectors, services
 from people.forms import EmployeeForm, SocialAccountForm
 from people.models import Role
-from socialcrm.lib import login_throttle
+from socialcrm.lib import lockout
 from socialcrm.lib.forms import add_service_errors
 
 
 class LoginView(auth_views.LoginView):
+    """Django's login; the lockout (``socialcrm.lib.lockout``) counts and refuses attempts."""
+
     template_name = "people/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        address = request.META.get("REMOTE_ADDR", "")
-        if login_throttle.is_blocked(username, address):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None, _("Too many failed attempts. Wait a few minutes before trying again.")
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            login_throttle.reset(username, address)
-        else:
-            login_throttle.record_failure(username, address)
-        return response
+    def form_invalid(self, form):
+        if not lockout.is_refused(self.request):
+            return super().form_invalid(form)
+        # The same words whether or not the username exists: the password was not checked.
+        form.errors.clear()
+        form.add_error(None, lockout.LOCKED_OUT_MESSAGE)
+        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 @login_required
@@ -81,7 +74,7 @@ def employee_new(request):
     """HR creates an employee; their onboarding checklist opens with them."""
     if not selectors.has_role(request.user, Role.HR, Role.ADMIN):
         raise PermissionDenied
-    form = EmployeeForm(request.POST or None)
+    form = EmployeeForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             employee, _created = services.employee_upsert(actor=request.user, **form.cleaned_data)

@@ -782,6 +782,34 @@ TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
 
 
 # --- Lockout (django-axes) ---
+# One lockout for the login page, POST /api/auth/token/ and /admin/login/: axes checks
+# every authenticate() call; socialcrm/lib/lockout.py holds our policy. Failures are
+# counted per normalised username at one address (LOGIN_FAILURE_LIMIT in
+# LOGIN_FAILURE_WINDOW_SECONDS), and, with LOGIN_WIDE_FAILURE_FACTOR times that budget,
+# per username across addresses and per address across usernames (an office shares one).
+LOGIN_WIDE_FAILURE_FACTOR = env_int("LOGIN_WIDE_FAILURE_FACTOR", 4, minimum=1)
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+# Last: it turns a refused attempt on a page without its own answer (the admin) into a 429.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# Counters in the cache under hashed keys: no username or address in a table or a log.
+AXES_HANDLER = "socialcrm.lib.lockout.LockoutHandler"
+AXES_CACHE = "default"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = "socialcrm.lib.lockout.failure_limit"
+AXES_COOLOFF_TIME = "socialcrm.lib.lockout.cool_off"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "socialcrm.lib.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "socialcrm.lib.client.client_address"
+AXES_LOCKOUT_CALLABLE = "socialcrm.lib.lockout.lockout_response"
+# A refused attempt checks no password: it neither counts nor extends the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# axes' tables stay empty with the cache handler: nothing to show in the admin.
+AXES_ENABLE_ADMIN = False
+# DRF's own throttles read the address like socialcrm.lib.client (ours override get_ident).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 
 
 # --- Content Security Policy (django-csp), links and response headers ---

@@ -99,8 +99,9 @@ def test_an_expired_training_does_not_tick_the_item(api_as, hr, new_rep):
     assert checklist["training"]["status"] == "pending"
 
 
-def test_non_sales_roles_only_acknowledge_charters(api_as, hr):
-    response = api_as(hr).post(
+def test_non_sales_roles_only_acknowledge_charters(api_as, admin_employee):
+    # An administrator: only they create a DPO (API.md v2).
+    response = api_as(admin_employee).post(
         "/api/employees/", {"username": "newdpo", "role": "dpo"}, format="json"
     )
     from people.models import Employee
