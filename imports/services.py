@@ -173,6 +173,8 @@ class _BatchContext:
     now: datetime.datetime
     # Connections share few distinct dates: derive collection, provenance and retention once per date.
     dated: dict[datetime.date, _Dated] = field(default_factory=dict)
+    # And few distinct companies: their search tokens (a keyed hash per prefix) once each.
+    company_tokens: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, owner: Employee) -> "_BatchContext":
@@ -195,6 +197,12 @@ class _BatchContext:
                     None, self.now, settings.PROSPECT_RETENTION_DAYS
                 ),
             )
+        return found
+
+    def tokens_of_company(self, company: str) -> str:
+        found = self.company_tokens.get(company)
+        if found is None:
+            found = self.company_tokens[company] = rules.company_tokens(company)
         return found
 
 
@@ -257,7 +265,7 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
     now = timezone.now()
     notice_due_at = rules.notice_due_at(context.now)
     owner_id = context.owner.pk
-    full_name, email, profile_url, notes = _sealed_columns()
+    full_name, company, job_title, email, profile_url, notes = _sealed_columns()
     for row, indexes in candidates:
         keys = list(indexes.items())
         if any(key in opposed for key in keys):
@@ -276,8 +284,9 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
                 owner_id,
                 full_name.seal(row.full_name, pk=pk),
                 rules.name_tokens(row.full_name),
-                row.company,
-                row.position,
+                company.seal(row.company, pk=pk),
+                context.tokens_of_company(row.company),
+                job_title.seal(row.position, pk=pk),
                 Kind.B2B.value,
                 email.seal(row.email or None, pk=pk),
                 indexes.get("email"),
@@ -328,6 +337,7 @@ PROSPECT_COLUMNS = (
     "full_name",
     "name_tokens",
     "company",
+    "company_tokens",
     "job_title",
     "kind",
     "email",
@@ -353,8 +363,8 @@ PROSPECT_COLUMNS = (
 
 @functools.cache
 def _sealed_columns():
-    get = Prospect._meta.get_field
-    return get("full_name"), get("email"), get("profile_url"), get("notes")
+    names = ("full_name", "company", "job_title", "email", "profile_url", "notes")
+    return tuple(Prospect._meta.get_field(name) for name in names)
 
 
 def _insert_prospects(rows: list[tuple]) -> None:
