@@ -148,7 +148,8 @@ def prospect_search(
     kind: str | None = None,
     lawful_basis: str | None = None,
 ) -> QuerySet[Prospect]:
-    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or part of the company."""
+    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or the beginnings of
+    words of the company (through keyed tokens: the values are encrypted)."""
     exact = {
         "provenance": provenance,
         "network": network,
