@@ -104,7 +104,8 @@ def _b64(raw: bytes) -> str:
 
 
 PROSPECT_COLUMNS = (
-    "id owner_id social_account_id full_name name_tokens company job_title kind email "
+    "id owner_id social_account_id full_name name_tokens company company_tokens job_title kind "
+    "email "
     "email_index phone phone_index profile_url profile_url_index network provenance source "
     "collected_at lawful_basis contributed contributed_at notes profile_visibility_at_collection "
     "last_contact_from_prospect_at retention_until notice_due_at notice_sent_at created_at "
@@ -116,7 +117,10 @@ POSITIONS = ["Head of Sales", "CTO", "Buyer", "Procurement Manager", "COO"]
 
 def copy_prospects(*, owners: list[int], count: int, first: int, now: datetime.datetime):
     """COPY ``count`` prospects (numbers ``first``…), owners in turn; their ids, by owner."""
+    from prospects.rules import company_tokens as tokens_of
+
     seal, rng = _Sealer(), random.Random(first)  # noqa: S311 - sample data
+    company_tokens = [tokens_of(company) for company in COMPANIES]
     epoch = now.timestamp()
     utc = datetime.UTC
     ids: dict[int, list[uuid.UUID]] = {}
@@ -141,8 +145,9 @@ def copy_prospects(*, owners: list[int], count: int, first: int, now: datetime.d
                         r"\N",
                         seal(f"Prospect Number{n}", f"{table}|full_name|{pid}"),
                         "",
-                        COMPANIES[n % 6],
-                        POSITIONS[n % 5],
+                        seal(COMPANIES[n % 6], f"{table}|company|{pid}"),
+                        company_tokens[n % 6],
+                        seal(POSITIONS[n % 5], f"{table}|job_title|{pid}"),
                         "b2b",
                         r"\N",
                         r"\N",

@@ -225,7 +225,8 @@ class ConsentEvent(models.Model):
     prospect_ref = models.UUIDField(null=True, editable=False, db_index=True)
     channel = models.CharField(max_length=32, choices=Channel.choices)
     action = models.CharField(max_length=16, choices=ConsentAction.choices)
-    purpose = models.CharField(max_length=200, blank=True)
+    # What the person agreed to, in the rep's words (it may name them): encrypted.
+    purpose = EncryptedTextField(max_length=200, blank=True, default="")
     evidence = models.CharField(max_length=32, choices=Evidence.choices)
     # What the person did, where, and the wording they were shown: personal data, encrypted.
     proof = EncryptedTextField(blank=True, default="")

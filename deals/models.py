@@ -1,5 +1,7 @@
 """Sales concluded through a social network, with the consumer-law checklist (RULES 23)."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import Channel
 from people.models import Network
 from socialcrm.lib.dates import in_past, in_range
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
+from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 
 
 class DealStatus(models.TextChoices):
@@ -76,7 +78,11 @@ class Deal(models.Model):
         default=False,
         db_default=False,
     )
-    notes = models.TextField(_("notes"), blank=True)
+    # The deal's key is the database's sequence, unknown before the insert: the encrypted
+    # notes name their row by this client-generated id instead.
+    seal_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # What the rep wrote about the customer: personal data, encrypted.
+    notes = EncryptedTextField(_("notes"), blank=True, default="", row_key="seal_key")
     created_at = BoundedDateTimeField(auto_now_add=True)
     updated_at = BoundedDateTimeField(auto_now=True)
 

@@ -778,9 +778,13 @@ def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:
     counts["removed_consent_events"] = removed_evidence_erase(prospect_refs=refs, indexes=indexes)
     if apps.is_installed("deals") and ids:
         deal = apps.get_model("deals", "Deal")
-        counts["deal_notes"] = (
-            deal.objects.filter(prospect_id__in=ids).exclude(notes="").update(notes="")
-        )
+        # Encrypted: neither compared nor updated in SQL; a person has a few deals at most.
+        counts["deal_notes"] = 0
+        for sale in deal.objects.filter(prospect_id__in=ids).only("pk", "seal_key", "notes"):
+            if sale.notes:
+                sale.notes = ""
+                sale.save(update_fields=["notes"])
+                counts["deal_notes"] += 1
     return counts
 
 

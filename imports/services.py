@@ -174,6 +174,8 @@ class _BatchContext:
     now: datetime.datetime
     # Connections share few distinct dates: derive collection, provenance and retention once per date.
     dated: dict[datetime.date, _Dated] = field(default_factory=dict)
+    # And few distinct companies: their search tokens (a keyed hash per prefix) once each.
+    company_tokens: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, owner: Employee) -> "_BatchContext":
@@ -196,6 +198,12 @@ class _BatchContext:
                     None, self.now, settings.PROSPECT_RETENTION_DAYS
                 ),
             )
+        return found
+
+    def tokens_of_company(self, company: str) -> str:
+        found = self.company_tokens.get(company)
+        if found is None:
+            found = self.company_tokens[company] = rules.company_tokens(company)
         return found
 
 
@@ -258,7 +266,7 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
     now = timezone.now()
     notice_due_at = rules.notice_due_at(context.now)
     owner_id = context.owner.pk
-    full_name, email, profile_url, notes = _sealed_columns()
+    full_name, company, job_title, email, profile_url, notes = _sealed_columns()
     for row, indexes in candidates:
         keys = list(indexes.items())
         if any(key in opposed for key in keys):
@@ -277,8 +285,9 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
                 owner_id,
                 full_name.seal(row.full_name, pk=pk),
                 rules.name_tokens(row.full_name),
-                row.company,
-                row.position,
+                company.seal(row.company, pk=pk),
+                context.tokens_of_company(row.company),
+                job_title.seal(row.position, pk=pk),
                 Kind.B2B.value,
                 email.seal(row.email or None, pk=pk),
                 indexes.get("email"),
@@ -329,6 +338,7 @@ PROSPECT_COLUMNS = (
     "full_name",
     "name_tokens",
     "company",
+    "company_tokens",
     "job_title",
     "kind",
     "email",
@@ -354,8 +364,8 @@ PROSPECT_COLUMNS = (
 
 @functools.cache
 def _sealed_columns():
-    get = Prospect._meta.get_field
-    return get("full_name"), get("email"), get("profile_url"), get("notes")
+    names = ("full_name", "company", "job_title", "email", "profile_url", "notes")
+    return tuple(Prospect._meta.get_field(name) for name in names)
 
 
 def _insert_prospects(rows: list[tuple]) -> None:

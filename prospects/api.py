@@ -157,7 +157,10 @@ class ProspectInputSerializer(serializers.Serializer):
 class ProspectFilterSerializer(serializers.Serializer):
     q = serializers.CharField(
         required=False,
-        help_text="An exact e-mail, phone or profile URL; words of the name; part of the company.",
+        help_text=(
+            "An exact e-mail, phone or profile URL; words of the name; the first letters "
+            "(3 or more) of words of the company."
+        ),
     )
     provenance = serializers.ChoiceField(choices=Provenance.choices, required=False)
     network = serializers.ChoiceField(choices=Network.choices, required=False)

@@ -60,8 +60,12 @@ class Prospect(models.Model):
     # Keyed hashes of the name's words (see prospects.rules.name_tokens): exact-word search
     # on an encrypted name.
     name_tokens = models.TextField(blank=True, default="", editable=False)
-    company = models.CharField(_("company"), max_length=200, blank=True)
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    company = EncryptedTextField(_("company"), max_length=200, blank=True, default="")
+    # Keyed hashes of the company's words and their prefixes (prospects.rules.company_tokens):
+    # the list's search on an encrypted company.
+    company_tokens = models.TextField(blank=True, default="", editable=False)
+    # Searched nowhere: no index of it is kept.
+    job_title = EncryptedTextField(_("job title"), max_length=200, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices, default=Kind.B2B)
     email = EncryptedTextField(_("e-mail"), null=True, blank=True)
     # NULL (not "") when absent, so the partial unique constraints skip it.

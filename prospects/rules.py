@@ -1,6 +1,7 @@
 """Pure rules about prospects' data: provenance and retention (no database access)."""
 
 import datetime
+import re
 import unicodedata
 
 from django.utils import timezone
@@ -107,6 +108,39 @@ def name_token_of_folded(folded_word: str) -> str:
 
 def name_token(word: str) -> str:
     return name_token_of_folded(_fold(word.strip()))
+
+
+# Company search finds a word from its first letters ("acm" finds "Acme"): the tokens hold
+# each word's prefixes from this length, and the whole word when it is shorter.
+COMPANY_PREFIX_MIN = 3
+_COMPANY_WORD = re.compile(r"\w+")
+
+
+def _company_words(text: str) -> set[str]:
+    return set(_COMPANY_WORD.findall(_fold(text)))
+
+
+def company_tokens(company: str) -> str:
+    """Keyed hashes (16 hex) of the company's words and of their prefixes, sorted.
+
+    Searching "acm" finds "Acme SA" without the company being stored in clear: search
+    with ``company_tokens__contains`` each of ``company_search_tokens(q)``. Sorted, so
+    the column does not tell which token is a prefix of which.
+    """
+    tokens = set()
+    for word in _company_words(company):
+        shortest = min(COMPANY_PREFIX_MIN, len(word))
+        tokens.update(_company_token(word[:end]) for end in range(shortest, len(word) + 1))
+    return " ".join(sorted(tokens))
+
+
+def company_search_tokens(q: str) -> list[str]:
+    """One token per word of ``q``; a company matches when it holds them all."""
+    return sorted(_company_token(word) for word in _company_words(q))
+
+
+def _company_token(folded: str) -> str:
+    return crypto.blind_index_of_normalised("company", folded)[:16]
 
 
 def restricted_values(*, email: str | None, email_restricted: bool) -> list[str]:

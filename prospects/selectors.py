@@ -148,7 +148,8 @@ def prospect_search(
     kind: str | None = None,
     lawful_basis: str | None = None,
 ) -> QuerySet[Prospect]:
-    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or part of the company."""
+    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or the beginnings of
+    words of the company (through keyed tokens: the values are encrypted)."""
     exact = {
         "provenance": provenance,
         "network": network,
@@ -163,18 +164,28 @@ def prospect_search(
 
 
 def _text_condition(q: str) -> Q:
-    # Names and identifiers are encrypted: they are matched through their keyed hashes only.
-    condition = Q(company__icontains=q)
+    # Names, companies and identifiers are encrypted: they are matched through their keyed
+    # hashes only. A company matches when each word of ``q`` starts one of its words.
+    alternatives = []
     for identifier_type in rules.IDENTIFIER_FIELDS:
         try:
-            condition |= Q(**{f"{identifier_type}_index": crypto.blind_index(identifier_type, q)})
+            index = crypto.blind_index(identifier_type, q)
         except ValueError:
             continue
-    words = q.replace("-", " ").split()
-    name_condition = Q()
-    for word in words:
-        name_condition &= Q(name_tokens__contains=rules.name_token(word))
-    return condition | name_condition
+        alternatives.append(Q(**{f"{identifier_type}_index": index}))
+    name_words = q.replace("-", " ").split()
+    if name_words:
+        alternatives.append(
+            Q(*[Q(name_tokens__contains=rules.name_token(word)) for word in name_words])
+        )
+    company_tokens = rules.company_search_tokens(q)
+    if company_tokens:
+        alternatives.append(Q(*[Q(company_tokens__contains=token) for token in company_tokens]))
+    # Nothing searchable (punctuation alone) finds no one, not everyone.
+    condition = Q(pk__in=[])
+    for alternative in alternatives:
+        condition |= alternative
+    return condition
 
 
 def prospect_shared_with(*, prospect: Prospect) -> QuerySet:

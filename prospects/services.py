@@ -87,6 +87,7 @@ def prospect_create(*, actor, owner: Employee, data: Mapping[str, Any]) -> Prosp
         visibility=prospect.profile_visibility_at_collection, new_address=True, was_restricted=False
     )
     prospect.name_tokens = rules.name_tokens(prospect.full_name)
+    prospect.company_tokens = rules.company_tokens(prospect.company)
     # RULES 18: the clock starts today, when the company collects the record.
     prospect.retention_until = rules.retention_until(
         prospect.last_contact_from_prospect_at, timezone.now(), settings.PROSPECT_RETENTION_DAYS
@@ -163,6 +164,8 @@ def prospect_update(
     )
     if "full_name" in changed:
         prospect.name_tokens = rules.name_tokens(prospect.full_name)
+    if "company" in changed:
+        prospect.company_tokens = rules.company_tokens(prospect.company)
     if "collected_at" in changed:
         # A corrected collection date may bring the notice forward, never push it back; the
         # retention clock runs from the record's entry into the CRM, which no edit changes.

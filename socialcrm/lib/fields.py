@@ -4,7 +4,8 @@
 gives the plaintext back only through the model attribute, decrypting on first
 access with the row's own associated data (table, column, primary key). The
 primary key must therefore exist before the first save: models using these
-fields have a client-generated UUID key.
+fields have a client-generated UUID key, or name another client-generated column
+as the row's identity (``row_key``) when their key is a database sequence.
 
 Such a column can be neither filtered nor updated with a plaintext value:
 ``filter(email=...)`` or ``update(email=...)`` raise, so nobody writes an
@@ -49,19 +50,32 @@ class EncryptedAttribute(DeferredAttribute):
 class EncryptedTextField(models.TextField):
     descriptor_class = EncryptedAttribute
 
+    def __init__(self, *args, row_key: str = "pk", **kwargs):
+        # The attribute naming the row in the associated data: "pk", or a UUID column set
+        # before the insert on models whose key the database assigns (deals).
+        self.row_key = row_key
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.row_key != "pk":
+            kwargs["row_key"] = self.row_key
+        return name, path, args, kwargs
+
     def associated_data(self, instance) -> bytes:
-        if instance.pk is None:
+        row = getattr(instance, self.row_key)
+        if row is None:
             raise ValueError(
                 f"{instance.__class__.__name__}.{self.name}: encrypted values need the row's "
-                "primary key before saving"
+                f"{self.row_key} before saving"
             )
-        return self.associated_data_of(instance.pk)
+        return self.associated_data_of(row)
 
     def associated_data_of(self, pk) -> bytes:
         return f"{self.model._meta.db_table}|{self.column}|{pk}".encode()
 
     def seal(self, value: str | None, *, pk) -> "Sealed | None":
-        """What this column stores for ``value`` on the row ``pk``.
+        """What this column stores for ``value`` on the row ``pk`` (its ``row_key``).
 
         For writers that bypass model instances (the import's COPY): the token is the
         one ``save()`` would have written, and opens through the model as usual.

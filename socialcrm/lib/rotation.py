@@ -38,7 +38,9 @@ def rotate_model(model, *, batch_size: int = 500) -> int:
         batch = list(
             model._base_manager.filter(_stale(fields, prefix))
             .order_by("pk")
-            .only("pk", *[f.name for f in fields])[:batch_size]
+            .only("pk", *{f.row_key for f in fields} - {"pk"}, *[f.name for f in fields])[
+                :batch_size
+            ]
         )
         if not batch:
             return rewritten
