@@ -9,9 +9,10 @@ import contextlib
 import uuid
 
 from django.conf import settings
-from django.db import connection, connections, models, transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from socialcrm.lib import database
 from socialcrm.lib.dates import in_past
 from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
 
@@ -112,19 +113,11 @@ ERASURE_SETTING = "socialcrm.erasure"
 
 
 def _erasure_setting() -> str:
-    if connection.vendor != "postgresql":
-        return getattr(connection, "_socialcrm_erasure", "")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting(%s, true)", [ERASURE_SETTING])
-        return cursor.fetchone()[0] or ""
+    return database.transaction_setting(ERASURE_SETTING)
 
 
 def _set_erasure(value: str) -> None:
-    if connection.vendor != "postgresql":
-        connection._socialcrm_erasure = value
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [ERASURE_SETTING, value])
+    database.set_transaction_setting(ERASURE_SETTING, value)
 
 
 @contextlib.contextmanager
@@ -149,7 +142,7 @@ def cascade_in_database(collector, field, sub_objs, using):
     Kept because those migrations name it; since 0009 a prospect's events outlive it
     (``detach_in_database``).
     """
-    if connections[using].vendor != "postgresql":
+    if not database.postgresql(using):
         models.CASCADE(collector, field, sub_objs, using)
 
 
@@ -165,7 +158,7 @@ def detach_in_database(collector, field, sub_objs, using):
     Elsewhere (SQLite, development) the collector's field update does it, through the
     base manager: the one ORM path round ``ConsentEventQuerySet.update``.
     """
-    if connections[using].vendor != "postgresql":
+    if not database.postgresql(using):
         collector.add_field_update(field, None, sub_objs)
 
 

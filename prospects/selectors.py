@@ -1,7 +1,6 @@
 """Reads on prospects: who sees which, who may change which, search."""
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
@@ -10,7 +9,7 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules
 from prospects.models import Prospect, ProspectTally, ProspectUserObjectPermission, ValueHistory
-from socialcrm.lib import crypto
+from socialcrm.lib import crypto, database
 
 _ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
 _SALES_ROLES = (Role.REP, Role.MANAGER)
@@ -81,7 +80,7 @@ def prospects_listed_total(user, *, filtered: bool) -> int | None:
     a 46 ms page). None means "count the rows": filtered lists, the sales roles'
     lists (their owner index counts them quickly), and SQLite.
     """
-    if filtered or visibility_shape(user) != "all" or connection.vendor != "postgresql":
+    if filtered or visibility_shape(user) != "all" or not database.postgresql():
         return None
     return ProspectTally.objects.aggregate(total=Sum("rows", default=0))["total"]
 

@@ -14,17 +14,18 @@ portable paths give up.
 - ``insert_rows()``: ``COPY``; elsewhere ``bulk_create``.
 - ``bound_transaction()``: ``statement_timeout`` and a generic plan; SQLite cannot stop
   a running query, so the limit is PostgreSQL's alone (the setting is still checked).
+- ``transaction_setting()`` / ``set_transaction_setting()``: a transaction-local
+  setting the triggers can read; elsewhere an attribute of the connection.
 - Array parameters (``= ANY(%s)``) are the ``AnyOf`` lookup's (``socialcrm.lib.lookups``);
   triggers and ``ON DELETE`` actions live in migrations that run on PostgreSQL only.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 
 
-def postgresql(using: str | BaseDatabaseWrapper = DEFAULT_DB_ALIAS) -> bool:
-    """Whether the connection (or the connection of that alias) is PostgreSQL's."""
-    db = using if isinstance(using, BaseDatabaseWrapper) else connections[using]
+def postgresql(using=DEFAULT_DB_ALIAS) -> bool:
+    """Whether the connection of that alias (or that connection) is PostgreSQL's."""
+    db = connections[using] if isinstance(using, str) else using
     return db.vendor == "postgresql"
 
 
@@ -77,3 +78,26 @@ def insert_rows(model, attnames: list[str], rows, using: str = DEFAULT_DB_ALIAS)
     with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def transaction_setting(name: str, using: str = DEFAULT_DB_ALIAS) -> str:
+    """A transaction-local setting (``set_transaction_setting``), "" when unset."""
+    db = connections[using]
+    if not postgresql(using):
+        return getattr(db, "_socialcrm_settings", {}).get(name, "")
+    with db.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", [name])
+        return cursor.fetchone()[0] or ""
+
+
+def set_transaction_setting(name: str, value: str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """On PostgreSQL it ends with the transaction, and triggers read it; elsewhere the
+    caller resets it (no trigger reads it there)."""
+    db = connections[using]
+    if not postgresql(using):
+        if not hasattr(db, "_socialcrm_settings"):
+            db._socialcrm_settings = {}
+        db._socialcrm_settings[name] = value
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
