@@ -788,6 +788,9 @@ REST_KNOX = {
     # The header stays "Authorization: Token …", as before.
     "AUTH_HEADER_PREFIX": "Token",
 }
+# A browser session ends this many hours after sign-in, whatever the activity.
+SESSION_COOKIE_AGE_HOURS = env_int("SESSION_COOKIE_AGE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_COOKIE_AGE_HOURS * 3600
 
 
 # --- Lockout (django-axes) ---
