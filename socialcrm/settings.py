@@ -788,6 +788,10 @@ REST_KNOX = {
     # The header stays "Authorization: Token …", as before.
     "AUTH_HEADER_PREFIX": "Token",
 }
+CELERY_BEAT_SCHEDULE["people-expired-tokens"] = {
+    "task": "people.tasks.delete_expired_tokens",
+    "schedule": 24 * 3600,
+}
 # A browser session ends this many hours after sign-in, whatever the activity.
 SESSION_COOKIE_AGE_HOURS = env_int("SESSION_COOKIE_AGE_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_COOKIE_AGE_HOURS * 3600

@@ -257,3 +257,13 @@ def test_a_case_started_before_a_future_departure_leaves_access_until_the_day(cl
     assert step_status(case, "revoke_access") == "done"
     assert Employee.objects.get(pk=rep.pk).status == EmployeeStatus.DEPARTED
     assert not AuthToken.objects.filter(user=rep.user).exists()
+
+
+def test_the_daily_job_deletes_expired_tokens_only(client, rep):
+    from people.tasks import delete_expired_tokens
+
+    expired, valid = _token(client, rep)["token"], _token(client, rep)["token"]
+    AuthToken.objects.filter(token_key=expired[:15]).update(expiry=timezone.now() - DAY)
+
+    assert delete_expired_tokens() == 1
+    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [valid[:15]]
