@@ -224,9 +224,9 @@ def vacuum(*tables: str) -> None:
 def make_people():
     """The DPO, the bench rep (with a LinkedIn account and an API token), 999 other reps."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
     from people.models import Employee, SocialAccount
+    from people.services import token_issue
 
     user_model = get_user_model()
     hired = datetime.date(2020, 1, 1)
@@ -252,8 +252,8 @@ def make_people():
     rep = employees[1]
     _make_compliant(rep)
     account = SocialAccount.objects.create(employee=rep, network="linkedin", handle="bench-rep")
-    token = Token.objects.create(user=rep.user)
-    return employees[0], rep, employees[2:], account, token.key
+    token, _expires_at = token_issue(user=rep.user)
+    return employees[0], rep, employees[2:], account, token
 
 
 def _make_compliant(employee) -> None:

@@ -39,6 +39,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
 from audit import events
 from consent.models import ConsentEvent, OutreachAttempt, RemovalReason
@@ -589,6 +590,16 @@ def _personal_account_attestation(case: Offboarding, step: OffboardingStep) -> s
 
 
 def _revoke_access(case: Offboarding, step: OffboardingStep) -> str:
+    """Remove the leaver's shares and tokens, and mark them departed, on the departure date.
+
+    Before that day the step waits: starting the case early moves the prospects but
+    leaves the employee their access until the date they leave (issue 15). From that
+    day ``socialcrm.lib.auth`` and the middleware refuse them anyway; the hourly
+    ``departures_due_apply`` then resumes this step.
+    """
+    if case.departure_date > paris_today():
+        step.counts = {**step.counts, "access_ends_on": case.departure_date.isoformat()}
+        return StepStatus.WAITING
     user = case.employee.user
     share_ids = list(
         ProspectUserObjectPermission.objects.filter(user=user).values_list("id", flat=True)[
@@ -820,16 +831,15 @@ def departures_due_apply(*, today=None) -> int:
     """Hourly: leavers lose their API tokens, and their login once the attestation is over.
 
     From the departure date (a Paris date), with or without a case, tokens are
-    deleted (``socialcrm.lib.auth`` refuses them already). Departed employees whose
-    attestation deadline has passed, or who have no case, get their login closed;
-    until then the middleware confines it to their attestation page. Returns the
-    number of tokens deleted.
+    deleted (``socialcrm.lib.auth`` refuses them already) and a case's waiting
+    ``revoke_access`` step runs. Departed employees whose attestation deadline has
+    passed, or who have no case, get their login closed; until then the middleware
+    confines it to their attestation page. Returns the number of tokens deleted.
     """
-    from rest_framework.authtoken.models import Token
-
     today = today or paris_today()
     gone = Employee.objects.filter(Q(status=EmployeeStatus.DEPARTED) | Q(departure_date__lte=today))
-    deleted, _ = Token.objects.filter(user__employee__in=gone).delete()
+    deleted, _ = AuthToken.objects.filter(user__employee__in=gone).delete()
+    _departure_steps_resume(today=today)
     still_attesting = Offboarding.objects.filter(
         employee=OuterRef("pk"), attestation_deadline__gte=today
     )
@@ -841,3 +851,19 @@ def departures_due_apply(*, today=None) -> int:
     for employee in to_close[:BATCH_SIZE]:
         people_services.login_close(actor="offboarding", user=employee.user)
     return deleted
+
+
+def _departure_steps_resume(*, today: datetime.date) -> None:
+    """Run the ``revoke_access`` steps that waited for a departure date now come."""
+    due = OffboardingStep.objects.filter(
+        key=StepKey.REVOKE_ACCESS,
+        status=StepStatus.WAITING,
+        offboarding__departure_date__lte=today,
+    ).values_list("pk", "offboarding_id")
+    for step_pk, offboarding_id in due[:BATCH_SIZE]:
+        with transaction.atomic():
+            # Conditional: two sweeps at once enqueue the step once.
+            if OffboardingStep.objects.filter(pk=step_pk, status=StepStatus.WAITING).update(
+                status=StepStatus.PENDING
+            ):
+                _enqueue_step(offboarding_id, StepKey.REVOKE_ACCESS)

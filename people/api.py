@@ -3,13 +3,15 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model, user_logged_in
 from django.db import connection
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,12 +21,42 @@ from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
 from socialcrm.lib import lockout
 from socialcrm.lib.dates import in_range
+from socialcrm.lib.parsers import BoundedJSONParser
 
 logger = logging.getLogger(__name__)
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token.
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        # A leaver past their departure date gets no token (RULES 12): the same answer as
+        # a wrong password, so the endpoint does not tell who has left.
+        employee = selectors.employee_of(user) if user is not None else None
+        if user is None or (employee is not None and selectors.has_left(employee)):
+            raise serializers.ValidationError(
+                _("Unable to log in with provided credentials."), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class TokenView(APIView):
+    """Exchange a username and password for a new API token; revoke the token presented.
+
+    Each exchange issues a new token, valid for ``API_TOKEN_TTL_DAYS``; earlier ones
+    keep working until they expire or are revoked. Only the token's digest is stored.
 
     Failed attempts count towards the same lockout as the login page and the admin
     (``socialcrm.lib.lockout``): once locked, 429 without checking the password.
@@ -33,24 +65,42 @@ class TokenView(ObtainAuthToken):
     """
 
     throttle_classes = []
+    # Scripts post forms as well as JSON, as they did to DRF's own token view.
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+
+    def get_permissions(self):
+        # Anyone may ask for a token; revoking one takes the token itself.
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
     @extend_schema(
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
+        summary="Issue a new API token",
+        request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            200: TokenResponseSerializer,
             429: OpenApiResponse(description="Too many attempts: try again later."),
         },
     )
     def post(self, request, *args, **kwargs):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except ApiValidationError:
             if lockout.is_refused(request):
                 raise Throttled(detail=lockout.LOCKED_OUT_MESSAGE) from None
             raise
+        user = serializer.validated_data["user"]
+        # A sign-in like the login page's: the lockout clears the user's counters.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+        token, expires_at = services.token_issue(user=user)
+        return Response(TokenResponseSerializer({"token": token, "expires_at": expires_at}).data)
+
+    @extend_schema(summary="Revoke the token presented", request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        if not isinstance(request.auth, AuthToken):
+            # Signed in through a browser session: there is no token to revoke.
+            raise NotAuthenticated(_("Present the API token to revoke."))
+        services.token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class HealthView(APIView):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from audit import events
 from onboarding.services import onboarding_open
@@ -99,8 +99,8 @@ def social_account_create(*, employee: Employee, network: str, handle: str, prof
 def access_revoke(*, actor, user) -> None:
     """Deactivate a login: its API tokens stop at once, and its sessions no longer load a user."""
     user.is_active = False
+    # The save revokes the API tokens, as any deactivation does (people.signals).
     user.save(update_fields=["is_active"])
-    Token.objects.filter(user=user).delete()
     events.record(actor=actor, action="access.revoked", obj=user)
 
 
@@ -139,10 +139,31 @@ def employee_depart(
 
 
 def tokens_revoke(*, actor, user) -> int:
-    """Delete the user's API tokens (the login itself is untouched)."""
-    deleted, _ = Token.objects.filter(user=user).delete()
+    """Delete all of the user's API tokens (the login itself is untouched)."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
     if deleted:
         events.record(actor=actor, action="access.tokens_revoked", obj=user)
+    return deleted
+
+
+def token_issue(*, user) -> tuple[str, datetime.datetime]:
+    """A new API token for the user, and when it expires (``API_TOKEN_TTL_DAYS``).
+
+    The token is returned once; only its digest is stored. Earlier tokens stay valid:
+    each script or device holds its own, and revoking one leaves the others.
+    """
+    instance, token = AuthToken.objects.create(user=user)
+    return token, instance.expiry
+
+
+def token_revoke(*, token: AuthToken) -> None:
+    """Revoke the one token presented (``DELETE /api/auth/token/``)."""
+    token.delete()
+
+
+def tokens_expired_delete() -> int:
+    """Delete the tokens past their expiry: they are refused already, and only clutter."""
+    deleted, _ = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
     return deleted
 
 

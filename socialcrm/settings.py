@@ -6,6 +6,7 @@ generated once into ``var/dev-keys.json``. With ``DEBUG`` off the process
 refuses to start without a real secret key, encryption keys and index key.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -525,7 +526,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored as hashes, expiring, several per user (section "Tokens" below).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -779,6 +781,24 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
 
 # --- Tokens, accounts and sessions ---
+# API tokens (django-rest-knox): the database keeps a SHA-512 digest, never the token; each
+# POST /api/auth/token/ issues a new one, valid for API_TOKEN_TTL_DAYS and never extended by
+# use, so a token copied somewhere dies on its own. A password change, a deactivation or a
+# departure deletes all of the user's tokens (people.signals, people.services).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,
+    # The header stays "Authorization: Token …", as before.
+    "AUTH_HEADER_PREFIX": "Token",
+}
+CELERY_BEAT_SCHEDULE["people-expired-tokens"] = {
+    "task": "people.tasks.delete_expired_tokens",
+    "schedule": 24 * 3600,
+}
+# A browser session ends this many hours after sign-in, whatever the activity.
+SESSION_COOKIE_AGE_HOURS = env_int("SESSION_COOKIE_AGE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_COOKIE_AGE_HOURS * 3600
 
 
 # --- Lockout (django-axes) ---

@@ -90,11 +90,12 @@ def admin_employee(db):
 
 
 def api_client_for(employee) -> APIClient:
-    from rest_framework.authtoken.models import Token
+    """A client holding a new API token of the employee's (as POST /api/auth/token/ gives)."""
+    from people.services import token_issue
 
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=employee.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token, _expires_at = token_issue(user=employee.user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

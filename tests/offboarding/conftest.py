@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from offboarding import services
-from offboarding.models import Offboarding
-from people.models import paris_today
+from offboarding.models import Offboarding, OffboardingStep
+from people.models import Employee, paris_today
 from prospects.models import Prospect
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 
@@ -72,6 +72,24 @@ def open_case(leaver, successor, hr):
         departure_date=departure_in(30),
         successor=successor,
     )
+
+
+def the_departure_day_comes(case: Offboarding) -> None:
+    """Move the case's departure date to today (Paris), as if the days had passed.
+
+    The attestation deadline moves with it, as ``offboarding_create`` computed it.
+    """
+    today = paris_today()
+    Offboarding.objects.filter(pk=case.pk).update(
+        departure_date=today,
+        attestation_deadline=today + datetime.timedelta(days=services.attestation_days()),
+    )
+    Employee.objects.filter(pk=case.employee_id).update(departure_date=today)
+    case.refresh_from_db()
+
+
+def step_status(case: Offboarding, key: str) -> str:
+    return OffboardingStep.objects.values_list("status", flat=True).get(offboarding=case, key=key)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):

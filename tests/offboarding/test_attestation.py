@@ -23,7 +23,13 @@ from offboarding.models import (
 from people.models import EmployeeStatus, paris_today
 from people.services import employee_depart
 from tests.factories import EmployeeFactory
-from tests.offboarding.conftest import case_status, listed_ids, wait_for
+from tests.offboarding.conftest import (
+    case_status,
+    listed_ids,
+    step_status,
+    the_departure_day_comes,
+    wait_for,
+)
 
 URL = "/api/offboardings/"
 DAY = datetime.timedelta(days=1)
@@ -345,8 +351,12 @@ def test_one_unticked_box_keeps_the_step_waiting_until_it_is_ticked(
     last = _post(client, open_case, prospect_ids=[unticked])
 
     assert last.status_code == 201
-    wait_for(lambda: case_status(open_case) == "done")
     assert _step(open_case).status == "done"
+    # The checklist then waits for the departure date to revoke access and report.
+    wait_for(lambda: step_status(open_case, "revoke_access") == "waiting")
+    the_departure_day_comes(open_case)
+    services.departures_due_apply()
+    wait_for(lambda: case_status(open_case) == "done")
     open_case.refresh_from_db()
     assert open_case.report["attested"]["prospects"] == 3
     assert len(open_case.report["attested"]["attestations"]) == 2

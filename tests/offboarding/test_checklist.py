@@ -3,14 +3,21 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from consent.models import ConsentEvent
 from offboarding import services
 from offboarding.models import ExportRow, OffboardingStep, PurgedEvidence
 from prospects.models import Prospect
 from tests.conftest import api_client_for
-from tests.offboarding.conftest import case_status, listed_ids, owners, wait_for
+from tests.offboarding.conftest import (
+    case_status,
+    listed_ids,
+    owners,
+    step_status,
+    the_departure_day_comes,
+    wait_for,
+)
 
 
 @pytest.mark.services
@@ -56,10 +63,18 @@ def test_after_the_attestation_the_token_answers_401_and_the_case_is_done(
         statement="Removed from my LinkedIn.",
         prospect_ids=listed_ids(open_case),
     )
+    # Attested weeks before leaving: access stays until the departure date.
+    wait_for(lambda: step_status(open_case, "revoke_access") == "waiting")
+    assert case_status(open_case) == "waiting"
+    assert client.get("/api/prospects/").status_code == 200
+
+    the_departure_day_comes(open_case)
+    assert client.get("/api/prospects/").status_code == 401  # at once, before any job
+    services.departures_due_apply()
     wait_for(lambda: case_status(open_case) == "done")
 
     assert client.get("/api/prospects/").status_code == 401
-    assert not Token.objects.filter(user=leaver.user).exists()
+    assert not AuthToken.objects.filter(user=leaver.user).exists()
     leaver.refresh_from_db()
     leaver.user.refresh_from_db()
     assert leaver.status == "departed"
@@ -92,6 +107,9 @@ def test_rerunning_every_step_changes_nothing(celery_worker, book, open_case, hr
         statement="Done.",
         prospect_ids=listed_ids(open_case),
     )
+    wait_for(lambda: step_status(open_case, "revoke_access") == "waiting")
+    the_departure_day_comes(open_case)
+    services.departures_due_apply()
     wait_for(lambda: case_status(open_case) == "done")
     snapshot = sorted(Prospect.objects.values_list("id", "owner_id"))
     steps_before = list(OffboardingStep.objects.filter(offboarding=open_case).values())
@@ -122,6 +140,11 @@ def test_without_a_broker_the_checklist_runs_in_process(
             statement="Done.",
             prospect_ids=listed_ids(open_case),
         )
+        # The leaver keeps their access until the departure date: the checklist waits.
+        assert step_status(open_case, "revoke_access") == "waiting"
+        assert case_status(open_case) == "waiting"
+        the_departure_day_comes(open_case)
+        services.departures_due_apply()
     finally:
         app.conf.CELERY_TASK_ALWAYS_EAGER = previous
     assert case_status(open_case) == "done"

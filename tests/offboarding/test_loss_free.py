@@ -21,7 +21,13 @@ from outbox.models import OutboxMessage
 from outbox.tasks import sweep_outbox
 from prospects.models import Prospect
 from socialcrm.celery import app
-from tests.offboarding.conftest import case_status, make_prospects, owners, wait_for
+from tests.offboarding.conftest import (
+    case_status,
+    make_prospects,
+    owners,
+    step_status,
+    wait_for,
+)
 
 pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,8 +96,9 @@ def test_a_worker_killed_during_transfer_data_resumes_with_every_record_once(
     time.sleep(1.1)
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
         assert services.stalled_steps_requeue() == 1
-        # Nothing to attest here (no personal account): the checklist runs to its end.
-        wait_for(lambda: case_status(open_case) == "done", timeout=60)
+        # Nothing to attest here (no personal account): the checklist runs on, to the
+        # revoke_access step that waits for the departure date.
+        wait_for(lambda: step_status(open_case, "revoke_access") == "waiting", timeout=60)
 
     step = _transfer_step(open_case)
     assert step.status == "done"

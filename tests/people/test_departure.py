@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from offboarding import services as offboarding_services
 from people.models import Employee, EmployeeStatus, paris_today
@@ -232,7 +232,7 @@ def test_hr_records_a_departure_late_and_it_takes_effect_at_once(api_as, hr):
     assert leaver.departure_date == past
     assert not leaver.is_active_employee
     assert leaver_api.get("/api/employees/").status_code == 401
-    assert not Token.objects.filter(user=leaver.user).exists()
+    assert not AuthToken.objects.filter(user=leaver.user).exists()
 
 
 @pytest.mark.django_db
