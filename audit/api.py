@@ -19,12 +19,18 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_type",
             "object_id",
             "fields",
+            "record_ids",
         ]
         read_only_fields = fields
 
 
 class AuditEventList(generics.ListAPIView):
-    """Who did what to which record, and when (DPO and administrators)."""
+    """Who did what to which record, and when (DPO and administrators).
+
+    Reads by the DPO and administrators are here too: ``personal_data.read`` (one
+    record), ``personal_data.listed``, ``.searched`` and ``.exported`` (a page or an
+    export: ``record_ids`` names the records on it, ``fields`` the filters used).
+    """
 
     serializer_class = AuditEventSerializer
     filterset_fields = ["action", "object_type", "object_id", "actor"]

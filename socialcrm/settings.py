@@ -788,9 +788,15 @@ TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in os.environ
 
 # --- Audit: read trail and checkpoints ---
 
+# How often Celery beat signs a checkpoint of the audit trail's length and head
+# (audit.checkpoints); verify_audit compares the trail's end with the latest one.
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1)
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "audit.tasks.write_audit_checkpoint",
+    "schedule": AUDIT_CHECKPOINT_MINUTES * 60,
+}
 
 # --- Production: mail, request limits ---
 
 
 # --- Encryption of the remaining free-text values ---
-
