@@ -124,3 +124,15 @@ def test_the_read_entries_are_listed_by_the_audit_api_and_keep_the_chain_whole(a
     [entry] = listed["results"]
     assert len(entry["record_ids"]) == 1
     call_command("verify_audit", "--no-checkpoint")
+
+
+def test_the_dpo_can_ask_who_was_shown_one_prospect(api_as, dpo, admin_employee, rep):
+    seen, other = ProspectFactory(owner=rep), ProspectFactory(owner=rep)
+    api_as(admin_employee).get("/api/prospects/", {"q": other.full_name})
+    api_as(admin_employee).get(f"/api/prospects/{seen.pk}/")
+    api_as(dpo).get("/api/prospects/")
+    body = api_as(dpo).get("/api/audit/", {"record": str(seen.pk)}).json()
+    assert [(e["action"], e["actor"]) for e in body["results"]] == [
+        ("personal_data.listed", dpo.user.pk),
+        ("personal_data.read", admin_employee.user.pk),
+    ]

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from audit import checkpoints, events
 from audit.models import AuditCheckpoint, AuditEvent
 from audit.tasks import write_audit_checkpoint
+from webhooks.models import Event, WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,27 @@ def test_an_app_role_that_is_not_superuser_cannot_truncate_the_trail(rep):
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
     assert AuditEvent.objects.count() == 5
+
+
+@pytest.mark.skipif(
+    checkpoints.WEBHOOK_EVENT not in Event.values,
+    reason="the webhooks app does not declare the audit.checkpoint event yet",
+)
+def test_each_checkpoint_is_sent_to_the_subscribed_webhooks(rep):
+    subscription = WebhookSubscription.objects.create(
+        url="https://hooks.example.net/audit",
+        secret="checkpoint-secret-0123456789",
+        events=[checkpoints.WEBHOOK_EVENT],
+    )
+    trail = write_events(rep.user)
+    checkpoint = checkpoints.checkpoint_write()
+    delivery = WebhookDelivery.objects.get(subscription=subscription)
+    assert delivery.payload["event"] == checkpoints.WEBHOOK_EVENT
+    assert delivery.payload["data"] | {"at": None} == {
+        "checkpoint": checkpoint.pk,
+        "at": None,
+        "count": 5,
+        "head_id": trail[-1].id,
+        "head_hash": trail[-1].hash,
+        "signature": checkpoint.signature,
+    }
