@@ -1,3 +1,7 @@
+import json
+
+import django_filters
+from django.db.models import Q
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
@@ -19,15 +23,37 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_type",
             "object_id",
             "fields",
+            "record_ids",
         ]
         read_only_fields = fields
 
 
+class AuditEventFilter(django_filters.FilterSet):
+    record = django_filters.CharFilter(
+        method="filter_record",
+        help_text="a record's id: the events about it and the list or export reads that showed it",
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "object_type", "object_id", "actor"]
+
+    def filter_record(self, queryset, name, value):
+        # The ids are stored as a JSON list of strings: match one whole, quoted element.
+        return queryset.filter(Q(object_id=value) | Q(record_ids__icontains=json.dumps(value)))
+
+
 class AuditEventList(generics.ListAPIView):
-    """Who did what to which record, and when (DPO and administrators)."""
+    """Who did what to which record, and when (DPO and administrators).
+
+    Reads by the DPO and administrators are here too: ``personal_data.read`` (one
+    record), ``personal_data.listed``, ``.searched`` and ``.exported`` (a page or an
+    export: ``record_ids`` names the records on it, ``fields`` the filters used); and
+    admin-site changes (``admin.added``, ``admin.changed``, ``admin.deleted``).
+    """
 
     serializer_class = AuditEventSerializer
-    filterset_fields = ["action", "object_type", "object_id", "actor"]
+    filterset_class = AuditEventFilter
     permission_classes = [IsAuthenticated, role_required(Role.DPO, Role.ADMIN)]
     queryset = AuditEvent.objects.none()
 

@@ -6,24 +6,40 @@ and its trace commit or roll back together.
 
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.models import GENESIS_HASH, AuditEvent
+from socialcrm.lib import database
 
 # Any constant works; it names the advisory lock that serialises the chain.
 _CHAIN_LOCK = 0x50C1A1
 
 
-def record(*, actor, action: str, obj=None, object_type: str = "", object_id="", fields=()):
-    """Append one event to the chain and return it."""
+def chain_lock() -> None:
+    """Serialise the chain's writers (and checkpoints) until the transaction ends."""
+    # Two writers must not both link to the same previous event.
+    database.lock_for_transaction(_CHAIN_LOCK)
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id="",
+    fields=(),
+    record_ids=(),
+):
+    """Append one event to the chain and return it.
+
+    ``record_ids``: the records a list or export read showed (``audit.reads``).
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Two writers must not both link to the same previous event.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        chain_lock()
         previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         user = actor if getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(
@@ -36,6 +52,7 @@ def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
             object_type=object_type,
             object_id=str(object_id or ""),
             fields=sorted(fields),
+            record_ids=[str(pk) for pk in record_ids],
             prev_hash=previous or GENESIS_HASH,
         )
         event.hash = event.compute_hash()

@@ -47,6 +47,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     fields = models.JSONField(default=list, blank=True)
+    # A list or export read: the ids of the records on the page, as text.
+    record_ids = models.JSONField(default=list, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -68,7 +70,7 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
     def content(self) -> dict:
-        return {
+        body = {
             "at": self.at.isoformat(),
             "actor": self.actor_id,
             "actor_label": self.actor_label,
@@ -77,6 +79,10 @@ class AuditEvent(models.Model):
             "object_id": self.object_id,
             "fields": list(self.fields),
         }
+        # Only when present, so events written before reads were recorded keep their hash.
+        if self.record_ids:
+            body["record_ids"] = list(self.record_ids)
+        return body
 
     def compute_hash(self) -> str:
         body = json.dumps(self.content(), sort_keys=True, separators=(",", ":"))
@@ -84,3 +90,30 @@ class AuditEvent(models.Model):
 
 
 GENESIS_HASH = "0" * 64
+
+
+class AuditCheckpoint(models.Model):
+    """A signed note of how long the chain was and how it ended, at a moment.
+
+    The chain alone proves nothing about its end: removing the last events, or
+    rewriting the last one with a fresh hash, leaves a valid shorter chain.
+    ``verify_audit`` compares the chain with the latest checkpoint. The signature
+    (HMAC, key derived from ``BLIND_INDEX_KEY``) keeps someone who can write to the
+    database from moving the checkpoint along with the trail.
+    """
+
+    at = BoundedDateTimeField(db_index=True)
+    event_count = models.PositiveBigIntegerField()
+    # The id and hash of the last event counted (empty chain: id 0, the genesis hash).
+    head_id = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"checkpoint {self.event_count} events at {self.at:%Y-%m-%d %H:%M}"
+
+    def signed_content(self) -> bytes:
+        return f"{self.at.isoformat()}|{self.event_count}|{self.head_id}|{self.head_hash}".encode()

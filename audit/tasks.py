@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from audit.checkpoints import TailProblem, checkpoint_write, tail_problem
 from audit.selectors import first_broken_event
 
 logger = logging.getLogger(__name__)
@@ -9,8 +10,31 @@ logger = logging.getLogger(__name__)
 
 @shared_task(time_limit=30 * 60, soft_time_limit=29 * 60)
 def verify_audit_chain() -> dict:
-    """Nightly: walk the whole chain; a break is logged as an error with the event id."""
+    """Nightly: walk the whole chain and check its end; a break is logged as an error.
+
+    An intact trail gets a new checkpoint, so the next check starts from here.
+    """
     bad_id, reason = first_broken_event()
     if bad_id is not None:
         logger.error("audit chain broken at event %s: %s", bad_id, reason)
-    return {"intact": bad_id is None, "first_bad_event": bad_id}
+        return {"intact": False, "first_bad_event": bad_id}
+    problem = tail_problem()
+    if problem:
+        logger.error("audit trail tail: %s", problem)
+        return {"intact": False, "first_bad_event": None, "tail": problem}
+    checkpoint_write()
+    return {"intact": True, "first_bad_event": None}
+
+
+@shared_task(time_limit=5 * 60, soft_time_limit=4 * 60)
+def write_audit_checkpoint() -> int | None:
+    """Every few minutes (``AUDIT_CHECKPOINT_MINUTES``): sign where the trail ends now.
+
+    A trail whose end no longer matches the last checkpoint gets no new one: the
+    error stays visible until someone looks (``verify_audit`` names it too).
+    """
+    try:
+        return checkpoint_write().pk
+    except TailProblem as exc:
+        logger.error("audit trail tail: %s", exc)
+        return None

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.reads import ReadAuditedListMixin
 from consent import selectors, services
 from consent.facts import ProspectNotVisible
 from consent.gate import SOCIAL_CHANNELS
@@ -78,7 +79,7 @@ def consent_events_visible_to(user):
     return ConsentEvent.objects.filter(visible)
 
 
-class ConsentListCreate(generics.ListAPIView):
+class ConsentListCreate(ReadAuditedListMixin, generics.ListAPIView):
     """Consent events of the prospects the caller sees; POST records one (immutable)."""
 
     serializer_class = ConsentEventSerializer
@@ -391,7 +392,7 @@ class OutreachFilter(django_filters.FilterSet):
         fields = ["channel", "decision", "prospect"]
 
 
-class OutreachListCreate(generics.ListAPIView):
+class OutreachListCreate(ReadAuditedListMixin, generics.ListAPIView):
     """The caller's visible outreach log; POST runs the gate and logs the attempt."""
 
     serializer_class = OutreachSerializer

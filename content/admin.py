@@ -26,6 +26,24 @@ class ContentVersionAdmin(admin.ModelAdmin):
 
     raw_id_fields = ["item", "author"]
 
+    # An approved version is shown read-only and cannot be saved or deleted (a POST
+    # answers 403): an edit is a new version, approved again (services.content_revise).
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_approved:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_approved:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # "Delete selected" would not look at each version: drafts are deleted one by one.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
 
 admin.site.register(ContentItem)
 admin.site.register(ContentUse)

@@ -45,6 +45,32 @@ class ContentItem(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
+class ApprovedVersionImmutable(Exception):
+    """An approved version is what reps were told they may send: it never changes.
+
+    An edit is a new version (``services.content_revise``). The database says the same
+    (migration 0003), for whatever reaches it without the ORM.
+    """
+
+
+class ContentVersionQuerySet(models.QuerySet):
+    def _refuse_if_approved(self) -> None:
+        if self.filter(approved_at__isnull=False).exists():
+            raise ApprovedVersionImmutable("an approved content version cannot be changed")
+
+    def update(self, **kwargs):
+        self._refuse_if_approved()
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_if_approved()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def delete(self):
+        self._refuse_if_approved()
+        return super().delete()
+
+
 class ContentVersion(models.Model):
     item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -72,6 +98,8 @@ class ContentVersion(models.Model):
     approval_override_reason = models.TextField(
         _("reason for approving a flagged text"), blank=True, default=""
     )
+
+    objects = ContentVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "-number"]
@@ -101,6 +129,23 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.number})"
+
+    def save(self, *args, **kwargs):
+        if self._stored_approved():
+            raise ApprovedVersionImmutable("an approved content version cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_approved():
+            raise ApprovedVersionImmutable("an approved content version cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    def _stored_approved(self) -> bool:
+        # Read from the database, not from this instance: it may predate the approval.
+        return (
+            not self._state.adding
+            and type(self).objects.filter(pk=self.pk, approved_at__isnull=False).exists()
+        )
 
     @property
     def is_approved(self) -> bool:

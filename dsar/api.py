@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.reads import ReadAuditedListMixin
 from dsar import exports, selectors, services
 from dsar.models import (
     DataSubjectRequest,
@@ -261,7 +262,7 @@ class PublicDsarCreate(APIView):
         )
 
 
-class DsarListCreate(generics.ListAPIView):
+class DsarListCreate(ReadAuditedListMixin, generics.ListAPIView):
     """The DPO's queue (open first, the most overdue on top); anyone may forward a request
     received on their personal account (``received_via: employee_account``)."""
 

@@ -591,9 +591,21 @@ def export_read(*, actor, export: DsarExport) -> bytes:
     with transaction.atomic():
         DsarExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
         events.record(
-            actor=actor, action="dsar.export_downloaded", obj=export, fields=[export.format]
+            actor=actor,
+            action="dsar.export_downloaded",
+            obj=export,
+            fields=[export.format],
+            record_ids=_record_ids(export, payload),
         )
     return payload
+
+
+def _record_ids(export: DsarExport, payload: bytes) -> list[str]:
+    """The records the export shows, named in the read trail like a list page's."""
+    if export.format == ExportFormat.ZIP:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            payload = archive.read("export.json")
+    return [record["id"] for record in json.loads(payload)["records"]]
 
 
 def export_delete_files(*, requests) -> int:

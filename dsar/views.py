@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.reads import record_page_read
 from dsar import exports, selectors, services, throttle
 from dsar.forms import (
     ConfirmMatchesForm,
@@ -27,6 +28,7 @@ from dsar.forms import (
     VerifyIdentifiersForm,
 )
 from dsar.models import (
+    DataSubjectRequest,
     DsarExport,
     EmployeeAttestation,
     ExportFormat,
@@ -93,6 +95,7 @@ def dsar_list(request):
         wanted = ""
     requests = selectors.dsar_list(user=request.user, status=wanted or None)
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
+    record_page_read(request, page, model=DataSubjectRequest)
     return render(
         request,
         "dsar/list.html",

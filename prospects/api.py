@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.reads import ReadAuditedListMixin
 from consent import wording
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
@@ -225,7 +226,7 @@ def _editable(request, pk) -> Prospect:
     return prospect
 
 
-class ProspectListCreate(generics.ListAPIView):
+class ProspectListCreate(ReadAuditedListMixin, generics.ListAPIView):
     """The prospects the caller may see; adding one for the caller or their team."""
 
     serializer_class = ProspectSerializer

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.reads import record_page_read
 from people.models import Employee, Role
 from people.selectors import employee_of, has_role, role_of
 from prospects import rules, selectors, services
@@ -66,6 +67,7 @@ def prospect_list(request):
     else:
         paginator = CountedPaginator(prospects, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
+    record_page_read(request, page, model=Prospect)
     role = role_of(request.user)
     return render(
         request,

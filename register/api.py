@@ -13,10 +13,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.reads import EXPORTED, record_read
 from people.models import Role
 from people.permissions import role_required
 from register import selectors
-from register.models import PROSE_FIELDS
+from register.models import PROSE_FIELDS, ProcessingActivity
 from socialcrm.lib import csv
 
 EXPORT_COLUMNS = [
@@ -101,6 +102,12 @@ class RegisterExport(APIView):
         given.is_valid(raise_exception=True)
         rows = ProcessingActivitySerializer(selectors.processing_activities(), many=True).data
         stamp = timezone.localdate().isoformat()
+        record_read(
+            user=request.user,
+            model=ProcessingActivity,
+            ids=[row["id"] for row in rows],
+            kind=EXPORTED,
+        )
         if given.validated_data["format"] == "json":
             response = HttpResponse(
                 json.dumps(rows, ensure_ascii=False, indent=2),

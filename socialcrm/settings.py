@@ -890,6 +890,13 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=Fa
 
 # --- Audit: read trail and checkpoints ---
 
+# How often Celery beat signs a checkpoint of the audit trail's length and head
+# (audit.checkpoints); verify_audit compares the trail's end with the latest one.
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1)
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "audit.tasks.write_audit_checkpoint",
+    "schedule": AUDIT_CHECKPOINT_MINUTES * 60,
+}
 
 # --- Production: mail, request limits ---
 

@@ -27,7 +27,7 @@ LARGEST_DATE = datetime.date(9999, 12, 31)
 LARGEST_MOMENT = datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
 # Evidence tables refuse updates by construction (ORM guard and, on PostgreSQL, a trigger):
 # a legacy value there can only have been inserted, so one more row is inserted instead.
-APPEND_ONLY = {"consent.consentevent", "audit.auditevent"}
+APPEND_ONLY = {"consent.consentevent", "audit.auditevent", "content.contentversion"}
 
 # The object each page route's placeholder points at.
 PAGE_TARGETS = {
@@ -80,8 +80,8 @@ def _largest_values_everywhere():
             for field in model._meta.concrete_fields
             if isinstance(field, models.DateField)
         }
-        if not columns or model._meta.label_lower == "audit.auditevent":
-            continue  # the audit chain hashes its timestamps: verify_audit guards those
+        if not columns or model._meta.label_lower in ("audit.auditevent", "audit.auditcheckpoint"):
+            continue  # the audit chain hashes its timestamps, checkpoints sign theirs
         if model._meta.label_lower in APPEND_ONLY:
             for row in list(model.objects.all()[:5]):
                 # A fresh row with the same plaintext values: encrypted ones are sealed
@@ -91,6 +91,9 @@ def _largest_values_everywhere():
                     for field in model._meta.concrete_fields
                     if not field.primary_key
                 }
+                if model._meta.label_lower == "content.contentversion":
+                    # Approved versions never change: a newer one carries the dates.
+                    values["number"] += 1000
                 model.objects.bulk_create([model(**{**values, **columns})])
             continue
         # queryset.update skips auto_now: every column gets the largest value.
