@@ -248,6 +248,11 @@ def test_a_case_started_before_a_future_departure_leaves_access_until_the_day(cl
     assert _get(client, token) == 200
     assert browser.get(reverse("home")).status_code == 200
     assert _token(client, rep)["token"]
+    hr_browser = Client()
+    hr_browser.force_login(hr.user)
+    page = hr_browser.get(reverse("offboarding", args=[case.pk])).content.decode()
+    assert 'data-waiting="revoke_access"' in page  # HR is told why, not "attestation"
+    assert "keeps their access until the departure date" in page
 
     the_departure_day_comes(case)
     assert _get(client, token) == 401  # at midnight, before any job runs
