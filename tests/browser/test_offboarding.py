@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from people.models import paris_today
 from tests.browser.conftest import TIMEOUT_MS, login, screenshot
 from tests.factories import EmployeeFactory
 from tests.offboarding.conftest import account, book, leaver, successor  # noqa: F401 - fixtures
@@ -24,7 +25,7 @@ def test_hr_runs_an_offboarding_to_the_signed_final_report(
     login(page, live_server, hr.user.username)
 
     page.locator(f'a[href="/offboarding/new/{leaver.pk}/"]').click()
-    page.fill("#id_departure_date", "2026-12-31")
+    page.fill("#id_departure_date", paris_today().isoformat())  # the last day
     page.select_option("#id_successor", str(successor.pk))
     page.get_by_role("button", name="Start offboarding").click()
     expect(page.locator("#id_confirm")).to_be_visible()  # refused without the confirmation

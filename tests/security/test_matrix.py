@@ -25,6 +25,7 @@ CLOSED = (401, 401)
 # (route, method): (anonymous, departed employee). CLOSED unless it is open on purpose.
 MATRIX = {
     ("api/auth/token/", "POST"): (400, 401),  # empty credentials; a dead token is refused first
+    ("api/auth/token/", "DELETE"): CLOSED,  # revoking takes the token itself
     ("api/health/", "GET"): (200, 200),  # load balancers ask without credentials
     ("api/schema/", "GET"): (200, 401),
     ("api/docs/", "GET"): (200, 401),

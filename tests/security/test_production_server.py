@@ -132,7 +132,7 @@ def server(tmp_path_factory):
 
     manage("migrate", "--no-input")
     manage("collectstatic", "--no-input")
-    manage("add_employee", "mallory", "--role", "rep", "--password", PASSWORD)
+    manage("add_employee", "mallory", "--role", "rep", f"--password={PASSWORD}")
     port = _free_port()
     log = var / "gunicorn.log"
     with log.open("w") as output:
