@@ -83,7 +83,7 @@ class DataSubjectRequest(models.Model):
     due_at = BoundedDateTimeField(_("due at"))
     extended_at = BoundedDateTimeField(null=True, blank=True)
     extension_months = models.PositiveSmallIntegerField(default=0)
-    extension_reason = models.TextField(_("extension reason"), blank=True)
+    extension_reason = EncryptedTextField(_("extension reason"), blank=True, default="")
     # When the person was e-mailed the extension and its reason (art. 12(3)); null: no
     # e-mail address, the DPO tells them by other means.
     extension_notified_at = BoundedDateTimeField(null=True, blank=True)
@@ -96,7 +96,7 @@ class DataSubjectRequest(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verification_note = models.TextField(_("verification note"), blank=True)
+    verification_note = EncryptedTextField(_("verification note"), blank=True, default="")
     # RULES 22: the identifier types the requester proved (the e-mail whose link they
     # opened) or the DPO verified. Only these, and the records the DPO confirmed, are acted on.
     verified_identifiers = models.JSONField(default=list, blank=True)
@@ -128,7 +128,7 @@ class DataSubjectRequest(models.Model):
     executed_at = BoundedDateTimeField(null=True, blank=True)
     completed_at = BoundedDateTimeField(null=True, blank=True)
     rejected_at = BoundedDateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    rejection_reason = EncryptedTextField(_("rejection reason"), blank=True, default="")
     completion_notified_at = BoundedDateTimeField(null=True, blank=True)
     # The accountability record: what was done, in counts and ids, never personal values.
     outcome = models.JSONField(default=dict, blank=True)

@@ -80,6 +80,8 @@ MARKERS = (
     "758369214",
     "Wuthercombe",
     "Oddlings",
+    "Brackenridge",
+    "Wolfsbanefield",
 )
 
 
@@ -197,7 +199,16 @@ def _record_people(rep, dpo, hr) -> None:
     )
     assert request.status_code == 201, request.content
     request_url = f"/api/dsar/{request.json()['id']}/"
-    assert dpo_api.post(f"{request_url}verify/", {}, format="json").status_code in (200, 202)
+    extended = dpo_api.post(
+        f"{request_url}extend/",
+        {"reason": "Records kept at the Wolfsbanefield archive take longer"},
+        format="json",
+    )
+    assert extended.status_code in (200, 202), extended.content
+    verified = dpo_api.post(
+        f"{request_url}verify/", {"note": "Called back on the Brackenridge line"}, format="json"
+    )
+    assert verified.status_code in (200, 202), verified.content
     assert dpo_api.post(f"{request_url}execute/", {}, format="json").status_code == 202
     _wait_until(lambda: dpo_api.get(request_url).json()["status"] == "completed", "request")
     assert dpo_api.get(f"{request_url}export/").status_code == 200
