@@ -40,7 +40,7 @@ PUBLIC_LIMITS = {"full_name": 200, "email": 254, "phone": 64, "profile_url": 500
 class DsarSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     verified = serializers.SerializerMethodField()
-    forwarded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    forwarded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     complaint_information = serializers.SerializerMethodField()
 
     class Meta:

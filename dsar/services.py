@@ -8,6 +8,8 @@ records an objection.
 """
 
 import json
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -55,6 +57,8 @@ ATTESTATION_REASONS = {"owner", "outreach", "shared"}
 CORRECTABLE_FIELDS = prospect_rules.VALUE_FIELDS
 IDENTIFIER_FIELDS = prospect_rules.IDENTIFIER_FIELDS
 LANGUAGES = ("fr", "en")
+
+logger = logging.getLogger(__name__)
 
 
 class DsarRefused(Exception):
@@ -169,10 +173,7 @@ def _send_verification(dsar: DataSubjectRequest, verify_url_builder) -> None:
             "If you did not make this request, ignore this message."
         ) % {"type": dsar.get_type_display(), "days": rules.VERIFY_LINK_DAYS, "url": url}
 
-    def send():
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-
-    transaction.on_commit(send)
+    _send_on_commit(subject, body, address, dsar_id=dsar.pk)
     dsar.status = Status.VERIFYING
     dsar.verification_sent_at = timezone.now()
     dsar.save(update_fields=["status", "verification_sent_at", "updated_at"])
@@ -364,13 +365,34 @@ def dsar_extend(*, actor, dsar: DataSubjectRequest, reason: str, months: int = 2
             dsar,
             "extended",
             {"first_deadline": first_deadline, "due_at": dsar.due_at, "reason": reason},
+            notified_field="extension_notified_at",
         )
     dsar.save()
     events.record(actor=actor, action="dsar.extended", obj=dsar, fields=["due_at"])
     return dsar
 
 
-def _mail_person(dsar, template: str, context: dict, *, address: str | None = None) -> None:
+def _send_on_commit(subject: str, body: str, address: str, *, dsar_id, notified_field=None):
+    """Send once the transaction commits; a mail server that refuses or is down is logged
+    (the request's id, never the address) and, when given, ``notified_field`` goes back
+    to empty, so the request shows that the person was not told."""
+
+    def send():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except (OSError, smtplib.SMTPException) as exc:
+            logger.warning(
+                "dsar %s: the e-mail to the person was not sent (%s)", dsar_id, type(exc).__name__
+            )
+            if notified_field:
+                DataSubjectRequest.objects.filter(pk=dsar_id).update(**{notified_field: None})
+
+    transaction.on_commit(send)
+
+
+def _mail_person(
+    dsar, template: str, context: dict, *, address: str | None = None, notified_field=None
+) -> None:
     """E-mail the person in the request's language (French by default), on commit."""
     address = address or dsar.email
     if not address:
@@ -390,10 +412,7 @@ def _mail_person(dsar, template: str, context: dict, *, address: str | None = No
         subject = " ".join(render_to_string(f"dsar/emails/{template}_subject.txt", context).split())
         body = render_to_string(f"dsar/emails/{template}_body.txt", context).strip() + "\n"
 
-    def send():
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-
-    transaction.on_commit(send)
+    _send_on_commit(subject, body, address, dsar_id=dsar.pk, notified_field=notified_field)
 
 
 @transaction.atomic
@@ -543,6 +562,7 @@ def _complete(*, dsar_id, outcome: dict, address: str | None = None) -> None:
             "completed",
             {"completed_at": dsar.completed_at, "records": len(dsar.prospect_ids)},
             address=address,
+            notified_field="completion_notified_at",
         )
     dsar.save()
     events.record(actor="system", action="dsar.completed", obj=dsar, fields=[dsar.type])

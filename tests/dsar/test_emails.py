@@ -152,3 +152,34 @@ def test_completion_emails_the_person_once(
 def _frozen(moment):
     """``timezone.now()`` as the services and serializers see it."""
     return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def test_a_mail_server_that_is_down_leaves_the_request_completed_and_not_notified(
+    dpo, django_capture_on_commit_callbacks, settings, caplog
+):
+    """SMTP refused: the request is done all the same, its page shows nobody was told, and
+    the log names the request, never the address."""
+    import socket
+
+    with socket.socket() as closed:  # a loopback port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    dsar = DsarFactory(
+        type="access",
+        email="jane@example.com",
+        verified_at=timezone.now(),
+        verified_identifiers=["email"],
+        status="in_progress",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+
+    dsar.refresh_from_db()
+    assert dsar.status == "completed"
+    assert dsar.completion_notified_at is None
+    assert str(dsar.pk) in caplog.text and "not sent" in caplog.text
+    assert "jane@example.com" not in caplog.text

@@ -375,7 +375,7 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
         "consent.ConsentEvent.proof",
         "consent.OutreachAttempt.content",
         "dsar.DataSubjectRequest.full_name",
-        "deals.Deal.notes (plain text!)",
+        "deals.Deal.notes",
         "offboarding.PurgedEvidence.email_index",
         "offboarding.ExportRow.data",
         "consent.ConsentEvent.wording_shown",
