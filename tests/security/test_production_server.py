@@ -11,6 +11,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -132,7 +133,8 @@ def server(tmp_path_factory):
 
     manage("migrate", "--no-input")
     manage("collectstatic", "--no-input")
-    manage("add_employee", "mallory", "--role", "rep", f"--password={PASSWORD}")
+    for username, role in (("mallory", "rep"), ("hera", "hr"), ("ada", "admin")):
+        manage("add_employee", username, "--role", role, f"--password={PASSWORD}")
     port = _free_port()
     log = var / "gunicorn.log"
     with log.open("w") as output:
@@ -169,16 +171,30 @@ def server(tmp_path_factory):
             drop()
 
 
-@pytest.fixture(scope="module")
-def token(server):
+def _new_token(server, username: str = "mallory") -> str:
     status, _, body = server.request(
         "POST",
         "/api/auth/token/",
-        json.dumps({"username": "mallory", "password": PASSWORD}),
+        json.dumps({"username": username, "password": PASSWORD}),
         {"Content-Type": "application/json"},
     )
     assert status == 200, body
     return json.loads(body)["token"]
+
+
+@pytest.fixture(scope="module")
+def token(server):
+    return _new_token(server)
+
+
+def _send(server, method: str, path: str, token: str, payload: dict):
+    status, _, body = server.request(
+        method,
+        path,
+        json.dumps(payload),
+        {"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    return status, json.loads(body) if body else None
 
 
 def test_deeply_nested_json_is_a_400_parse_error(server, token):
@@ -271,3 +287,81 @@ def test_a_forged_host_gets_a_plain_400(server):
 
     assert status == 400
     assert b"DisallowedHost" not in body and b"ALLOWED_HOSTS" not in body
+
+
+# The review's holes, sent to gunicorn as the attacker sent them.
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)", " JaVaScRiPt:alert(1)"])
+def test_a_javascript_profile_url_is_refused(server, token, url):
+    status, body = _send(
+        server,
+        "POST",
+        "/api/prospects/",
+        token,
+        {"full_name": "Eve Link", "profile_url": url, "lawful_basis": "legitimate_interest"},
+    )
+
+    assert status == 400
+    assert "profile_url" in body
+
+
+def test_pages_carry_a_strict_policy_and_personal_data_is_not_cached(server, token):
+    _, page, body = server.request("GET", "/login/")
+    policy = page["Content-Security-Policy"]
+    scripts = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'nonce-" in scripts and "unsafe-inline" not in scripts
+    nonce = scripts.split("'nonce-", 1)[1].split("'", 1)[0]
+    tags = re.findall(rb"<script[^>]*>", body)
+    assert tags and all(f'nonce="{nonce}"'.encode() in tag for tag in tags)
+    assert "camera=()" in page["Permissions-Policy"]
+
+    _, api, _ = server.request(
+        "GET", "/api/prospects/", headers={"Authorization": f"Token {token}"}
+    )
+    assert "no-store" in api["Cache-Control"]
+
+
+def test_hr_cannot_create_a_dpo_account_but_an_administrator_can(server):
+    account = {"username": "dpo-by-hr", "role": "dpo", "password": "long enough pass 9!"}
+
+    assert _send(server, "POST", "/api/employees/", _new_token(server, "hera"), account)[0] == 403
+    account["username"] = "dpo-by-admin"
+    assert _send(server, "POST", "/api/employees/", _new_token(server, "ada"), account)[0] == 201
+
+
+def test_a_revoked_token_is_dead_and_the_others_live_on(server, token):
+    revoked = _new_token(server)
+
+    status, _, _ = server.request(
+        "DELETE", "/api/auth/token/", headers={"Authorization": f"Token {revoked}"}
+    )
+
+    assert status == 204
+    for key, expected in ((revoked, 401), (token, 200)):
+        status, _, _ = server.request(
+            "GET", "/api/prospects/", headers={"Authorization": f"Token {key}"}
+        )
+        assert status == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://127.0.0.1:{5432}/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://2130706433/",
+    ],
+)
+def test_webhooks_cannot_reach_internal_addresses(server, url):
+    status, body = _send(
+        server,
+        "POST",
+        "/api/webhooks/",
+        _new_token(server, "ada"),
+        {"url": url, "secret": "s" * 24, "events": ["consent.changed"]},
+    )
+
+    assert status == 400
+    assert "url" in body
