@@ -326,6 +326,11 @@ class LoggedDecisionSerializer(DecisionSerializer):
 
 
 class OutreachSerializer(serializers.ModelSerializer):
+    # "" on everything but a phone attempt.
+    outcome = serializers.ChoiceField(
+        choices=OutreachAttempt._meta.get_field("outcome").choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = OutreachAttempt
         fields = [

@@ -34,6 +34,13 @@ INCOMPLETE = OpenApiResponse(
 
 
 class DealSerializer(serializers.ModelSerializer):
+    # "" when the sale was not made through a network or channel.
+    network = serializers.ChoiceField(
+        choices=Deal._meta.get_field("network").choices, allow_blank=True, read_only=True
+    )
+    channel = serializers.ChoiceField(
+        choices=Deal._meta.get_field("channel").choices, allow_blank=True, read_only=True
+    )
     withdrawal_deadline = serializers.SerializerMethodField()
     withdrawal_extended = serializers.SerializerMethodField()
     missing_for_win = serializers.SerializerMethodField()

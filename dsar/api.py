@@ -24,6 +24,7 @@ from dsar.models import (
     ReceivedVia,
     RequestType,
     Status,
+    VerificationMethod,
 )
 from people.models import Role
 from people.permissions import role_required
@@ -41,6 +42,10 @@ class DsarSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     verified = serializers.SerializerMethodField()
     forwarded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # "" until the request is verified one way or the other.
+    verification_method = serializers.ChoiceField(
+        choices=VerificationMethod.choices, allow_blank=True, read_only=True
+    )
     complaint_information = serializers.SerializerMethodField()
 
     class Meta:
