@@ -126,19 +126,9 @@ def test_without_an_email_address_the_page_tells_the_dpo_to_inform_the_person(ap
 def test_completion_emails_the_person_once(
     dpo, django_capture_on_commit_callbacks, type_, language, line
 ):
-    dsar = DsarFactory(
-        type=type_,
-        language=language,
-        email="jane@example.com",
-        verified_at=timezone.now(),
-        verified_identifiers=["email"],
-        status="in_progress",
+    dsar = _run_to_completion(
+        dpo, django_capture_on_commit_callbacks, type=type_, language=language
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_execute(actor=dpo.user, dsar=dsar)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_run(dsar_id=dsar.pk)
-    dsar.refresh_from_db()
     assert dsar.status == "completed"
     [message] = mail.outbox
     assert message.to == ["jane@example.com"]  # even after an erasure wiped the address
@@ -147,6 +137,23 @@ def test_completion_emails_the_person_once(
     # A redelivered job completes again without a second e-mail.
     services._complete(dsar_id=dsar.pk, outcome={}, address="jane@example.com")
     assert len(mail.outbox) == 1
+
+
+def _run_to_completion(dpo, capture_on_commit, **request):
+    """A verified request for jane@example.com, executed and run, its e-mails sent on commit."""
+    dsar = DsarFactory(
+        email="jane@example.com",
+        verified_at=timezone.now(),
+        verified_identifiers=["email"],
+        status="in_progress",
+        **request,
+    )
+    with capture_on_commit(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with capture_on_commit(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+    dsar.refresh_from_db()
+    return dsar
 
 
 def _frozen(moment):
@@ -166,19 +173,8 @@ def test_a_mail_server_that_is_down_leaves_the_request_completed_and_not_notifie
         port = closed.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    dsar = DsarFactory(
-        type="access",
-        email="jane@example.com",
-        verified_at=timezone.now(),
-        verified_identifiers=["email"],
-        status="in_progress",
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_execute(actor=dpo.user, dsar=dsar)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_run(dsar_id=dsar.pk)
+    dsar = _run_to_completion(dpo, django_capture_on_commit_callbacks, type="access")
 
-    dsar.refresh_from_db()
     assert dsar.status == "completed"
     assert dsar.completion_notified_at is None
     assert str(dsar.pk) in caplog.text and "not sent" in caplog.text
