@@ -367,3 +367,36 @@ class OutreachAttempt(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.decision}"
+
+
+class ObjectionLink(models.Model):
+    """A personal one-click objection link ``/o/{token}/`` sent with a notice (RULES 15).
+
+    One per prospect and channel, long-lived (``consent.optout``). The token itself is
+    never stored, only the digest of its tag: a copy of the database does not let anyone
+    object in a person's name. The record may be deleted later (erasure, retention): the
+    link then leads to the thanks page and records nothing, since nothing is left to
+    contact.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    prospect = models.ForeignKey(
+        "prospects.Prospect",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="objection_links",
+    )
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    # The first time the person objected through it (repeats change nothing).
+    used_at = BoundedDateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prospect", "channel"], name="objection_link_per_channel"
+            ),
+        ]
+
+    def __str__(self):
+        return f"objection link ({self.channel})"

@@ -541,6 +541,7 @@ INSTALLED_APPS = [
     "charters",
     "dsar",
     "outbox",
+    "mail",
     "offboarding",
     "content",
     "deals",
@@ -940,3 +941,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, 
 
 
 # --- Encryption of the remaining free-text values ---
+
+
+# --- Outgoing mail (mail/) ---
+# Every mail goes through the outbox and a Celery task that retries a refusing or silent
+# server MAIL_MAX_ATTEMPTS times, waiting MAIL_RETRY_BASE_SECONDS, then twice as long...
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 5, minimum=1)
+MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30, minimum=0)
+# The domain of the Message-IDs we make (default: SITE_URL's host).
+MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN", "")
+CELERY_BEAT_SCHEDULE["mail-stalled"] = {"task": "mail.tasks.sweep_stalled_mail", "schedule": 300.0}

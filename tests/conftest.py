@@ -126,3 +126,22 @@ def task_runner(request, transactional_db):
         yield None
     else:
         yield request.getfixturevalue("celery_worker")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, and the app's mail pointed at it over SMTP."""
+    from tests.mailserver import SMTPSink
+
+    sink = SMTPSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.MAIL_RETRY_BASE_SECONDS = 0
+    try:
+        yield sink
+    finally:
+        sink.stop()

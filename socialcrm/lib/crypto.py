@@ -134,6 +134,16 @@ def unseal(token: str, *, aad: bytes, keyring: Keyring | None = None) -> str:
 
 
 @lru_cache(maxsize=16)
+def derived_key(master_text: str, purpose: str) -> bytes:
+    """A key of its own for ``purpose``, derived from ``BLIND_INDEX_KEY`` (HKDF): a value
+    made under one purpose can never be compared with, or stand in for, another's."""
+    master = decode_key(master_text, name="BLIND_INDEX_KEY")
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"socialcrm {purpose}".encode()
+    ).derive(master)
+
+
+@lru_cache(maxsize=16)
 def _index_key(master_text: str, identifier_type: str) -> bytes:
     master = decode_key(master_text, name="BLIND_INDEX_KEY")
     return HKDF(
