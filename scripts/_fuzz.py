@@ -12,7 +12,9 @@ Schemathesis run per identity, anonymous first and briefly, with the coverage, f
 and stateful phases, a fixed seed and bounded examples; every check but
 positive_data_acceptance (see tests/api/test_conformance.py): no 5xx, documented status
 codes, content types, headers and bodies, schema-invalid input refused, declared auth
-enforced. JUnit reports in test-artifacts/fuzz/. Exits non-zero when a run fails or the
+enforced. Last, ``pg_dump`` of the database after every run must show none of the
+seeded people's names, e-mails, phones, company, job title or deal notes in clear.
+JUnit reports in test-artifacts/fuzz/. Exits non-zero when a run fails or the
 server logged an error; every process started is stopped.
 """
 
@@ -35,19 +37,61 @@ PHASES = "examples,coverage,fuzzing,stateful"
 ORDER = ("hostile", "anonymous", "rep", "manager", "dpo", "hr", "admin")
 
 
+# The seeded people's distinctive values: after every run, a dump of the database must
+# hold none of them in clear (scripts/_fuzz.py, dump_check).
+SEED_NAMES = ("Ottoline Brackenbury", "Peregrine Wexcombe", "Isaura Thistlewood")
+SEED_COMPANY = "Fernwhistle Cartography"
+SEED_JOB_TITLE = "Head of Lanternry"
+SEED_PHONES = ("+33 6 71 48 29 53", "+33 6 71 48 29 54", "+33 6 71 48 29 55")
+SEED_DEAL_NOTES = "Deliver to the Quibbleton depot"
+
+
 def seed_prospects(stack: Stack, token: str) -> list[str]:
-    """A few records, so that reads and links have something to find; their ids."""
-    return [
+    """A few records, and a deal, so that reads and links have something to find; their ids."""
+    ids = [
         stack.add_opted_in_prospect(
             token,
-            full_name=f"Fuzz Prospect {n}",
-            company="Fuzz SA",
-            email=f"fuzz.{n}@example.com",
+            full_name=name,
+            company=SEED_COMPANY,
+            email=f"{name.split()[0].lower()}.{n}@example.com",
             lawful_basis="legitimate_interest",
             proof="web form, fuzz seed",
+            phone=SEED_PHONES[n],
+            job_title=SEED_JOB_TITLE,
         )
-        for n in range(3)
+        for n, name in enumerate(SEED_NAMES)
     ]
+    stack.call(
+        "POST",
+        "/api/deals/",
+        {"prospect": ids[0], "product": "Atlas", "amount": "1200.00", "notes": SEED_DEAL_NOTES},
+        token,
+    )
+    return ids
+
+
+def dump_check(stack: Stack) -> list[str]:
+    """The seeded values found in clear in a ``pg_dump`` of the database, after every run."""
+    markers = [
+        *(part for name in SEED_NAMES for part in name.split()),
+        *(f"{name.split()[0].lower()}.{n}@example.com" for n, name in enumerate(SEED_NAMES)),
+        *(phone.replace(" ", "") for phone in SEED_PHONES),
+        *SEED_PHONES,
+        "Fernwhistle",
+        "Lanternry",
+        "Quibbleton",
+    ]
+    dump = (
+        subprocess.run(  # noqa: S603 - fixed command, our own database
+            [shutil.which("pg_dump") or "/usr/bin/pg_dump", "--no-owner", "--dbname", stack.db_url],
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        .stdout.decode("utf-8", "replace")
+        .casefold()
+    )
+    return [marker for marker in markers if marker.casefold() in dump]
 
 
 def schemathesis(stack: Stack, who: str, token: str | None, args, report_dir: Path) -> int:
@@ -164,6 +208,12 @@ def main() -> int:
         for who in [w for w in args.only or ORDER if w != "hostile"]:
             results[who] = schemathesis(stack, who, tokens.get(who), args, report_dir)
         server_errors = stack.errors()
+        if stack.db_url.startswith("postgres"):
+            in_clear = dump_check(stack)
+            say(f"\n=== pg_dump after the runs: {len(in_clear)} seeded value(s) in clear")
+            for marker in in_clear:
+                say(f"  in clear: {marker}")
+            results["dump"] = 1 if in_clear else 0
     for entry in server_errors:
         say(f"\nserver error:\n{entry}")
     say(

@@ -262,10 +262,20 @@ class Stack:
             raise SystemExit(f"employee {employee_id} cannot prospect: {compliance}")
 
     def add_opted_in_prospect(
-        self, token: str, *, full_name: str, company: str, email: str, lawful_basis: str, proof: str
+        self,
+        token: str,
+        *,
+        full_name: str,
+        company: str,
+        email: str,
+        lawful_basis: str,
+        proof: str,
+        **extra,
     ) -> str:
-        """A LinkedIn contact with an e-mail opt-in from a web form (proof and wording); its id."""
-        prospect = {
+        """A LinkedIn contact with an e-mail opt-in from a web form (proof and wording); its id.
+
+        ``extra``: more prospect fields (phone, job_title...)."""
+        prospect = extra | {
             "full_name": full_name,
             "company": company,
             "kind": "b2b",

@@ -24,6 +24,16 @@ def _missing_services() -> list[str]:
     return missing
 
 
+def pytest_configure(config):
+    # Every factory-made employee gets a password: with the production hasher (PBKDF2, a
+    # million rounds) that is half a second each. Tests about hashing set their own; the
+    # servers started by tests/security and scripts/ keep the production one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.contrib.auth.hashers import get_hashers
+
+    get_hashers.cache_clear()
+
+
 def pytest_collection_modifyitems(config, items):
     missing = _missing_services()
     if not missing:

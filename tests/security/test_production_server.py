@@ -63,6 +63,30 @@ def _postgres_database(suffix: str):
     )
 
 
+# Spare Redis databases for the server (the tests' own worker must not take its tasks).
+SERVER_REDIS_DATABASES = (14, 15)
+
+
+def _redis_databases():
+    """(broker URL, cache URL) for the server on the services pass, emptied; else None."""
+    if not os.environ.get("REDIS_URL"):
+        return None
+    url = urllib.parse.urlsplit(os.environ["REDIS_URL"])
+    urls = tuple(
+        urllib.parse.urlunsplit(url._replace(path=f"/{number}"))
+        for number in SERVER_REDIS_DATABASES
+    )
+    _flush(*urls)
+    return urls
+
+
+def _flush(*urls: str) -> None:
+    import redis
+
+    for url in urls:
+        redis.Redis.from_url(url).flushdb()
+
+
 class Server:
     def __init__(self, port: int, log: Path):
         self.port = port
@@ -118,6 +142,10 @@ def server(tmp_path_factory):
     if postgres:
         env["DATABASE_URL"], create, drop = postgres
         create()
+    redis = _redis_databases()
+    if redis:
+        # As deployed: lockout and throttle counters shared by every gunicorn worker.
+        env["REDIS_URL"], env["REDIS_CACHE_URL"] = redis
 
     def manage(*args: str) -> None:
         done = subprocess.run(  # noqa: S603 - our own interpreter and commands
@@ -133,7 +161,12 @@ def server(tmp_path_factory):
 
     manage("migrate", "--no-input")
     manage("collectstatic", "--no-input")
-    for username, role in (("mallory", "rep"), ("hera", "hr"), ("ada", "admin")):
+    for username, role in (
+        ("mallory", "rep"),
+        ("hera", "hr"),
+        ("ada", "admin"),
+        ("victor", "rep"),
+    ):
         manage("add_employee", username, "--role", role, f"--password={PASSWORD}")
     port = _free_port()
     log = var / "gunicorn.log"
@@ -169,6 +202,8 @@ def server(tmp_path_factory):
             process.wait()
         if postgres:
             drop()
+        if redis:
+            _flush(*redis)
 
 
 def _new_token(server, username: str = "mallory") -> str:
@@ -365,3 +400,62 @@ def test_webhooks_cannot_reach_internal_addresses(server, url):
 
     assert status == 400
     assert "url" in body
+
+
+@pytest.mark.services
+def test_a_password_guesser_is_locked_out_whichever_worker_answers(server):
+    """Counters live in Redis, so two workers do not give two budgets; the right password
+    then fails too, on the token endpoint, the sign-in page and the admin."""
+
+    def guess(password: str):
+        return server.request(
+            "POST",
+            "/api/auth/token/",
+            json.dumps({"username": "Victor", "password": password}),
+            {"Content-Type": "application/json"},
+        )[0]
+
+    limit = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+    assert [guess(f"guess-{n}") for n in range(limit)] == [400] * limit
+    assert guess(PASSWORD) == 429
+    for path in ("/login/", "/admin/login/"):
+        assert _sign_in(server, path, "victor", PASSWORD) == 429, path
+
+
+def _sign_in(server, path: str, username: str, password: str) -> int:
+    """A browser's sign-in: the form's CSRF cookie and token, then the POST."""
+    _, headers, body = server.request("GET", path)
+    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    status, _, _ = server.request(
+        "POST",
+        path,
+        urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token}
+        ),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie}",
+            "Origin": f"http://127.0.0.1:{server.port}",
+            "Referer": f"http://127.0.0.1:{server.port}{path}",
+        },
+    )
+    return status
+
+
+@pytest.mark.services
+def test_a_forged_forwarded_for_does_not_lift_the_public_request_throttle(server):
+    limit = int(os.environ.get("DSAR_PUBLIC_THROTTLE_RATE", "20/hour").split("/")[0])
+    statuses = [
+        server.request(
+            "POST",
+            "/api/dsar/public/",
+            json.dumps(
+                {"type": "access", "email": f"someone{n}@example.org", "full_name": "Someone"}
+            ),
+            {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{n}"},
+        )[0]
+        for n in range(limit + 2)
+    ]
+    assert 429 not in statuses[: limit - 1], statuses
+    assert statuses[-1] == 429, statuses
