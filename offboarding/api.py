@@ -132,7 +132,10 @@ class AttestationInputSerializer(serializers.Serializer):
         help_text="exactly the listed prospects confirmed removed (several posts add up)",
     )
     signed_document = serializers.CharField(
-        required=False, allow_blank=True, help_text="HR attesting for the employee: required"
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="HR attesting for the employee: required",
     )
 
 

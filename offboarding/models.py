@@ -158,13 +158,18 @@ class Attestation(models.Model):
     offboarding = models.ForeignKey(
         Offboarding, on_delete=models.CASCADE, related_name="attestations"
     )
-    statement = models.TextField(_("statement"))
+    # The row's id before the insert, which the encrypted values below are bound to.
+    seal_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # Free text: it may name prospects, so it is sealed like their values.
+    statement = EncryptedTextField(_("statement"), row_key="seal_key")
     prospect_ids = models.JSONField(default=list)
     attested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     # When HR attests for the employee: the reference of the signed paper document.
-    signed_document = models.CharField(_("signed document"), max_length=200, blank=True)
+    signed_document = EncryptedTextField(
+        _("signed document"), blank=True, default="", row_key="seal_key"
+    )
     created_at = BoundedDateTimeField(auto_now_add=True)
 
     class Meta:
