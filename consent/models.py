@@ -264,6 +264,12 @@ class ConsentEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("consent events are append-only")
 
+    @staticmethod
+    def resealing():
+        """Inside: values may be re-sealed under the current key (``rotate_keys``). That
+        changes no value, and the append-only trigger lets it through as an erasure."""
+        return consent_erasure()
+
 
 class RemovalReason(models.TextChoices):
     DELETED = "deleted", _("Deleted by an employee")

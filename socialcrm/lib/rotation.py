@@ -1,5 +1,7 @@
 """Re-encryption of stored values under the current key (``manage.py rotate_keys``)."""
 
+import contextlib
+
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
@@ -44,7 +46,9 @@ def rotate_model(model, *, batch_size: int = 500) -> int:
         )
         if not batch:
             return rewritten
-        with transaction.atomic():
+        # Append-only models (consent events) open their trigger for the rewrite.
+        resealing = getattr(model, "resealing", contextlib.nullcontext)
+        with transaction.atomic(), resealing():
             for obj in batch:
                 updates = {}
                 for field in fields:

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from prospects.models import Prospect
 from socialcrm.lib import crypto
@@ -124,6 +125,34 @@ def test_rotation_reencrypts_everything_and_a_rerun_is_a_no_op():
     # The old key can now be dropped.
     with override_settings(FIELD_ENCRYPTION_KEYS=f"new:{NEW_KEY}"):
         assert reload(prospects[0]).notes == "note 0"
+
+
+def test_rotation_reseals_append_only_consent_evidence_too():
+    from consent.models import AppendOnlyError, ConsentEvent
+
+    with override_settings(FIELD_ENCRYPTION_KEYS=f"old:{OLD_KEY}"):
+        event = ConsentEvent.objects.create(
+            prospect=ProspectFactory(),
+            channel="email",
+            action="grant",
+            evidence="web_form",
+            purpose="Tessellated newsletter",
+            proof="ticked the box",
+            wording_shown="Voulez-vous la lettre ?",
+            occurred_at=timezone.now(),
+        )
+    with override_settings(FIELD_ENCRYPTION_KEYS=f"new:{NEW_KEY},old:{OLD_KEY}"):
+        call_command("rotate_keys")
+    with override_settings(FIELD_ENCRYPTION_KEYS=f"new:{NEW_KEY}"):
+        again = ConsentEvent.objects.get(pk=event.pk)
+        assert (again.purpose, again.proof, again.wording_shown) == (
+            "Tessellated newsletter",
+            "ticked the box",
+            "Voulez-vous la lettre ?",
+        )
+    # Still append-only afterwards: the rewrite's opening ended with its transaction.
+    with pytest.raises(AppendOnlyError), transaction.atomic():
+        ConsentEvent.objects.filter(pk=event.pk).delete()
 
 
 def test_rotation_reports_what_is_left_and_fails_when_a_value_cannot_be_opened():
