@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
-from consent import gate, notice
+from consent import gate, notice, optout
 from consent.facts import ProspectNotVisible, gather_facts
 from consent.models import (
     GRANTING,
@@ -129,37 +129,83 @@ def _notice_facts(prospect) -> dict:
     return {field: getattr(prospect, field) for field in _NOTICE_FIELDS}
 
 
+class NoteTooLong(ValidationError):
+    """A connection request's note that does not fit the network's invitation as sent.
+
+    ``notice_too_long`` when it is the appended short notice that makes it too long (the
+    short notice is given, so the rep can see how much room is left), ``note_too_long``
+    when no notice is appended. A 400 naming ``content`` with ``code``, ``limit``,
+    ``length`` and ``short_notice`` (empty without a notice).
+    """
+
+    def __init__(self, *, length: int, limit: int, short_notice: str = ""):
+        messages = [
+            _(
+                "The note with its short information notice is %(length)d characters "
+                "long; an invitation holds %(limit)d: shorten it by %(excess)d."
+            )
+            % {"length": length, "limit": limit, "excess": length - limit}
+        ]
+        if short_notice:
+            messages.append(
+                _("The short notice appended to it: %(notice)s") % {"notice": short_notice}
+            )
+        code = "notice_too_long" if short_notice else "note_too_long"
+        super().__init__({"content": messages}, code=code)
+        self.code = code
+        self.length = length
+        self.limit = limit
+        self.short_notice = short_notice
+
+    def as_body(self) -> dict:
+        return {
+            "code": self.code,
+            **self.message_dict,
+            "limit": self.limit,
+            "length": self.length,
+            "short_notice": self.short_notice,
+        }
+
+
+def _objection_url(prospect, channel: str) -> str | None:
+    """The person's one-click link for this channel; None without a known prospect, or
+    without the key to sign it: the gate then fails closed too (``gate_error``), so no
+    message goes out with that text."""
+    if prospect is None:
+        return None
+    try:
+        return optout.objection_url(prospect=prospect, channel=channel)
+    except crypto.KeyConfigurationError:
+        return None
+
+
 def final_content_of(
     content: str, *, append_notice: bool, channel: str, prospect=None, social_account=None
 ) -> str:
     """The message as it will be sent: with the art. 14 notice appended where it is due
-    (RULES 15), in the prospect's language; a call or a bare invitation carries none.
+    (RULES 15), in the prospect's language, carrying the person's one-click objection
+    link for this channel when the prospect is known; a call or a bare invitation
+    carries none.
 
     A connection request's note that does not fit the network's invitation once its
-    short notice is appended is refused (``content``), never cut.
+    short notice is appended is refused (``NoteTooLong`` on ``content``), never cut.
     """
     carries = notice.carries_notice(channel=channel, content=content, append_notice=append_notice)
     if not carries and channel != "connection_request":
         return content
     facts = _notice_facts(prospect)
     final = content
+    appended = ""
     if carries:
-        final = notice.with_notice(content, notice.notice_for(channel=channel, **facts))
+        link = _objection_url(prospect, channel)
+        appended = notice.notice_for(channel=channel, objection_url=link, **facts)
+        final = notice.with_notice(content, appended)
     if channel == "connection_request":
         network = getattr(social_account, "network", "") or facts.get("network", "")
         try:
             notice.check_note_length(final, network=network)
         except notice.NoteTooLong as exc:
-            raise ValidationError(
-                {
-                    "content": _(
-                        "The note with its short information notice is %(length)d characters "
-                        "long; an invitation holds %(limit)d: shorten it by %(excess)d."
-                    )
-                    % {"length": exc.length, "limit": exc.limit, "excess": exc.length - exc.limit}
-                },
-                code="note_too_long",
-            ) from None
+            raise NoteTooLong(length=exc.length, limit=exc.limit, short_notice=appended) from None
     return final
 
 
@@ -358,8 +404,17 @@ def _identifier_indexes_of(prospect) -> list[tuple[str, str]]:
 
 
 def _suppress(
-    *, actor, given: tuple[str, str], scope: str, source: str, personal=None, already_withdrawn=None
+    *,
+    actor,
+    given: tuple[str, str],
+    scope: str,
+    source: str,
+    personal=None,
+    already_withdrawn=None,
+    evidence: str = Evidence.REQUEST,
 ) -> Objection:
+    """``evidence``: how the person objected, carried by the consent withdrawals it records
+    (``request``; ``opt_out_link`` when they clicked their one-click link)."""
     from prospects.models import Prospect
 
     identifier_type, index = given
@@ -410,7 +465,7 @@ def _suppress(
                 prospect_id=pk,
                 channel=channel,
                 action=ConsentAction.WITHDRAW,
-                evidence=Evidence.REQUEST,
+                evidence=evidence,
                 purpose="objection",
                 occurred_at=now,
             )
@@ -440,15 +495,20 @@ def _suppress(
 
 
 @transaction.atomic
-def prospect_object(*, actor, prospect) -> list[Opposition]:
+def prospect_object(*, actor, prospect, evidence: str = Evidence.REQUEST) -> list[Opposition]:
     """The person objects to any contact: every identifier goes on the suppression list,
-    with every identifier held on the records that share one of them (RULES 1)."""
+    with every identifier held on the records that share one of them (RULES 1).
+
+    ``evidence``: how they objected (``request``: they asked; ``opt_out_link``: they
+    clicked their one-click link), carried by the consent withdrawals recorded.
+    """
     registered = [
         _suppress(
             actor=actor,
             given=pair,
             scope=SCOPE_ALL,
             source=OppositionSource.PROSPECT_REQUEST,
+            evidence=evidence,
         ).opposition
         for pair in _identifier_indexes_of(prospect)
     ]
@@ -459,7 +519,7 @@ def prospect_object(*, actor, prospect) -> list[Opposition]:
                 prospect=prospect,
                 channel=channel,
                 action=ConsentAction.WITHDRAW,
-                evidence=Evidence.REQUEST,
+                evidence=evidence,
                 purpose="objection",
                 occurred_at=timezone.now(),
             )
@@ -467,6 +527,29 @@ def prospect_object(*, actor, prospect) -> list[Opposition]:
         )
     events.record(actor=actor, action="prospect.objected", obj=prospect)
     return registered
+
+
+@transaction.atomic
+def objection_link_use(*, link) -> bool:
+    """The person clicked their one-click objection link (RULES 1, 2, 15): they object to
+    any contact, on every identifier held on them and on the records sharing one, with
+    consent withdrawals carrying ``opt_out_link``. No user acts: the token is the capability.
+
+    Whether anything was recorded: a link used before, or whose record is gone, records
+    nothing (the person sees the same thanks either way).
+    """
+    link = type(link).objects.select_for_update().get(pk=link.pk)
+    if link.prospect_id is None or link.used_at is not None:
+        return False
+    from prospects.models import Prospect
+
+    prospect = Prospect.objects.filter(pk=link.prospect_id).first()
+    if prospect is None:
+        return False
+    prospect_object(actor="objection_link", prospect=prospect, evidence=Evidence.OPT_OUT_LINK)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return True
 
 
 def opposition_list_import(*, actor, lines) -> tuple[int, list[tuple[int, str]]]:

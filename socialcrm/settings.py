@@ -951,3 +951,10 @@ MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30, minimum=0)
 # The domain of the Message-IDs we make (default: SITE_URL's host).
 MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN", "")
 CELERY_BEAT_SCHEDULE["mail-stalled"] = {"task": "mail.tasks.sweep_stalled_mail", "schedule": 300.0}
+
+
+# --- Public notice page (/privacy/notice/, issue 17) ---
+# The register activities (art. 30, by reference) whose purposes, lawful basis, data,
+# sources, recipients and retention the public art. 14 notice page shows; the DPO edits
+# them in /register/. The page's version is the latest change among them.
+NOTICE_REGISTER_ACTIVITIES = env_list("NOTICE_REGISTER_ACTIVITIES", ["social-selling"])
