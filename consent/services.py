@@ -383,8 +383,17 @@ def _identifier_indexes_of(prospect) -> list[tuple[str, str]]:
 
 
 def _suppress(
-    *, actor, given: tuple[str, str], scope: str, source: str, personal=None, already_withdrawn=None
+    *,
+    actor,
+    given: tuple[str, str],
+    scope: str,
+    source: str,
+    personal=None,
+    already_withdrawn=None,
+    evidence: str = Evidence.REQUEST,
 ) -> Objection:
+    """``evidence``: how the person objected, carried by the consent withdrawals it records
+    (``request``; ``opt_out_link`` when they clicked their one-click link)."""
     from prospects.models import Prospect
 
     identifier_type, index = given
@@ -435,7 +444,7 @@ def _suppress(
                 prospect_id=pk,
                 channel=channel,
                 action=ConsentAction.WITHDRAW,
-                evidence=Evidence.REQUEST,
+                evidence=evidence,
                 purpose="objection",
                 occurred_at=now,
             )
@@ -465,15 +474,20 @@ def _suppress(
 
 
 @transaction.atomic
-def prospect_object(*, actor, prospect) -> list[Opposition]:
+def prospect_object(*, actor, prospect, evidence: str = Evidence.REQUEST) -> list[Opposition]:
     """The person objects to any contact: every identifier goes on the suppression list,
-    with every identifier held on the records that share one of them (RULES 1)."""
+    with every identifier held on the records that share one of them (RULES 1).
+
+    ``evidence``: how they objected (``request``: they asked; ``opt_out_link``: they
+    clicked their one-click link), carried by the consent withdrawals recorded.
+    """
     registered = [
         _suppress(
             actor=actor,
             given=pair,
             scope=SCOPE_ALL,
             source=OppositionSource.PROSPECT_REQUEST,
+            evidence=evidence,
         ).opposition
         for pair in _identifier_indexes_of(prospect)
     ]
@@ -484,7 +498,7 @@ def prospect_object(*, actor, prospect) -> list[Opposition]:
                 prospect=prospect,
                 channel=channel,
                 action=ConsentAction.WITHDRAW,
-                evidence=Evidence.REQUEST,
+                evidence=evidence,
                 purpose="objection",
                 occurred_at=timezone.now(),
             )
@@ -492,6 +506,29 @@ def prospect_object(*, actor, prospect) -> list[Opposition]:
         )
     events.record(actor=actor, action="prospect.objected", obj=prospect)
     return registered
+
+
+@transaction.atomic
+def objection_link_use(*, link) -> bool:
+    """The person clicked their one-click objection link (RULES 1, 2, 15): they object to
+    any contact, on every identifier held on them and on the records sharing one, with
+    consent withdrawals carrying ``opt_out_link``. No user acts: the token is the capability.
+
+    Whether anything was recorded: a link used before, or whose record is gone, records
+    nothing (the person sees the same thanks either way).
+    """
+    link = type(link).objects.select_for_update().get(pk=link.pk)
+    if link.prospect_id is None or link.used_at is not None:
+        return False
+    from prospects.models import Prospect
+
+    prospect = Prospect.objects.filter(pk=link.prospect_id).first()
+    if prospect is None:
+        return False
+    prospect_object(actor="objection_link", prospect=prospect, evidence=Evidence.OPT_OUT_LINK)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return True
 
 
 def opposition_list_import(*, actor, lines) -> tuple[int, list[tuple[int, str]]]:

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from consent import views
+from consent import objection_views, views
 
 urlpatterns = [
+    path("o/<str:token>/", objection_views.objection, name="objection-link"),
     path("prospects/<uuid:pk>/contact/", views.contact_panel, name="contact-panel"),
     path("prospects/<uuid:pk>/contact/check/", views.contact_check, name="contact-check"),
     path("prospects/<uuid:pk>/contact/log/", views.contact_log, name="contact-log"),
