@@ -31,6 +31,7 @@ from consent.models import (
 )
 from content.selectors import vouches_for
 from content.services import content_use_record
+from mail.models import OutgoingMail
 from prospects.rules import retention_restarted
 from socialcrm.lib import crypto
 from webhooks.services import emit as emit_webhook
@@ -609,6 +610,13 @@ def outreach_contents_empty(attempt_ids) -> int:
     for start in range(0, len(ids), _UPDATE_CHUNK):
         chunk = ids[start : start + _UPDATE_CHUNK]
         columns = {name: _sealed_empty_by_row(name, chunk) for name in ("content", "final_content")}
+        # The e-mail the app sent for an attempt holds the same text and the address: it
+        # goes too (one still queued for a removed person is then never sent).
+        OutgoingMail.objects.filter(
+            pk__in=OutreachAttempt.objects.filter(pk__in=chunk, mail__isnull=False).values(
+                "mail_id"
+            )
+        ).delete()
         emptied += OutreachAttempt.objects.filter(pk__in=chunk).update(**columns)
     return emptied
 

@@ -441,3 +441,19 @@ def test_without_sending_the_panel_has_no_send_button(client, rep, prospect, set
     page = client.get(reverse("contact-panel", args=[prospect.pk])).content.decode()
     assert 'name="send"' not in page
     assert "Nothing is sent from here" in page
+
+
+def test_removing_the_prospect_removes_the_mail_sent_to_them(
+    api_as, rep, prospect, sending, smtp_server, task_runner
+):
+    client = api_as(rep)
+    grant_email(client, prospect)
+    response = send(client, prospect)
+    settled(mail_of(response), task_runner)
+
+    assert client.delete(f"/api/prospects/{prospect.pk}/").status_code == 204
+
+    # The attempt stays as evidence; the mail, with the address and the text, is gone.
+    attempt = OutreachAttempt.objects.get(pk=response.json()["id"])
+    assert attempt.prospect is None and attempt.mail is None
+    assert not OutgoingMail.objects.exists()
