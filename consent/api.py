@@ -438,7 +438,19 @@ class OutreachCheck(APIView):
 
     permission_classes = [IsAuthenticated, role_required(Role.REP, Role.MANAGER)]
 
-    @extend_schema(request=OutreachInputSerializer, responses={200: DecisionSerializer})
+    @extend_schema(
+        request=OutreachInputSerializer,
+        responses={
+            200: DecisionSerializer,
+            400: OpenApiResponse(
+                description=(
+                    "notice_too_long: a connection request's note does not fit the network's "
+                    "invitation once its short notice is appended ({code, content, limit, "
+                    "length, short_notice}); note_too_long: the same without a notice"
+                )
+            ),
+        },
+    )
     def post(self, request):
         employee, values, account = _gate_inputs(request)
         values.pop("outcome")  # how a call went: logged with the attempt, no part of a check
@@ -452,6 +464,8 @@ class OutreachCheck(APIView):
             )
         except ProspectNotVisible:
             raise NotFound from None
+        except services.NoteTooLong as exc:
+            return Response(exc.as_body(), status=status.HTTP_400_BAD_REQUEST)
         return Response(decision.as_dict())
 
 
@@ -505,6 +519,8 @@ class OutreachListCreate(ReadAuditedListMixin, generics.ListAPIView):
             )
         except ProspectNotVisible:
             raise NotFound from None
+        except services.NoteTooLong as exc:
+            return Response(exc.as_body(), status=status.HTTP_400_BAD_REQUEST)
         body = {
             "id": attempt.pk,
             **attempt.decision_detail.as_dict(),

@@ -7,7 +7,8 @@ details came from, how long they are kept, the person's rights — with a link t
 the full notice page, and, in a paragraph of its own (GDPR art. 21(4)), how to
 object. A connection request's note has little room: it carries a short form
 (company, source, the link, how to object), and a note that does not fit with it
-is refused rather than cut.
+is refused rather than cut. The personal one-click link (``consent.optout``) is
+given by the caller, which knows the prospect.
 """
 
 from django.conf import settings
@@ -164,8 +165,9 @@ def _short(*, network, source, objection_url) -> str:
             "company": settings.COMPANY_NAME,
             "network": _network_name(network),
         }
+    # With the one-click link, no room is spent on "reply STOP" (it still works).
     objection = (
-        _("Object: %(link)s or reply STOP") % {"link": objection_url}
+        _("Object: %(link)s") % {"link": objection_url}
         if objection_url
         else _("Object: reply STOP")
     )

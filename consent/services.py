@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
-from consent import gate, notice, sending
+from consent import gate, notice, optout, sending
 from consent.facts import ProspectNotVisible, gather_facts
 from consent.models import (
     GRANTING,
@@ -130,37 +130,83 @@ def _notice_facts(prospect) -> dict:
     return {field: getattr(prospect, field) for field in _NOTICE_FIELDS}
 
 
+class NoteTooLong(ValidationError):
+    """A connection request's note that does not fit the network's invitation as sent.
+
+    ``notice_too_long`` when it is the appended short notice that makes it too long (the
+    short notice is given, so the rep can see how much room is left), ``note_too_long``
+    when no notice is appended. A 400 naming ``content`` with ``code``, ``limit``,
+    ``length`` and ``short_notice`` (empty without a notice).
+    """
+
+    def __init__(self, *, length: int, limit: int, short_notice: str = ""):
+        messages = [
+            _(
+                "The note with its short information notice is %(length)d characters "
+                "long; an invitation holds %(limit)d: shorten it by %(excess)d."
+            )
+            % {"length": length, "limit": limit, "excess": length - limit}
+        ]
+        if short_notice:
+            messages.append(
+                _("The short notice appended to it: %(notice)s") % {"notice": short_notice}
+            )
+        code = "notice_too_long" if short_notice else "note_too_long"
+        super().__init__({"content": messages}, code=code)
+        self.code = code
+        self.length = length
+        self.limit = limit
+        self.short_notice = short_notice
+
+    def as_body(self) -> dict:
+        return {
+            "code": self.code,
+            **self.message_dict,
+            "limit": self.limit,
+            "length": self.length,
+            "short_notice": self.short_notice,
+        }
+
+
+def _objection_url(prospect, channel: str) -> str | None:
+    """The person's one-click link for this channel; None without a known prospect, or
+    without the key to sign it: the gate then fails closed too (``gate_error``), so no
+    message goes out with that text."""
+    if prospect is None:
+        return None
+    try:
+        return optout.objection_url(prospect=prospect, channel=channel)
+    except crypto.KeyConfigurationError:
+        return None
+
+
 def final_content_of(
     content: str, *, append_notice: bool, channel: str, prospect=None, social_account=None
 ) -> str:
     """The message as it will be sent: with the art. 14 notice appended where it is due
-    (RULES 15), in the prospect's language; a call or a bare invitation carries none.
+    (RULES 15), in the prospect's language, carrying the person's one-click objection
+    link for this channel when the prospect is known; a call or a bare invitation
+    carries none.
 
     A connection request's note that does not fit the network's invitation once its
-    short notice is appended is refused (``content``), never cut.
+    short notice is appended is refused (``NoteTooLong`` on ``content``), never cut.
     """
     carries = notice.carries_notice(channel=channel, content=content, append_notice=append_notice)
     if not carries and channel != "connection_request":
         return content
     facts = _notice_facts(prospect)
     final = content
+    appended = ""
     if carries:
-        final = notice.with_notice(content, notice.notice_for(channel=channel, **facts))
+        link = _objection_url(prospect, channel)
+        appended = notice.notice_for(channel=channel, objection_url=link, **facts)
+        final = notice.with_notice(content, appended)
     if channel == "connection_request":
         network = getattr(social_account, "network", "") or facts.get("network", "")
         try:
             notice.check_note_length(final, network=network)
         except notice.NoteTooLong as exc:
-            raise ValidationError(
-                {
-                    "content": _(
-                        "The note with its short information notice is %(length)d characters "
-                        "long; an invitation holds %(limit)d: shorten it by %(excess)d."
-                    )
-                    % {"length": exc.length, "limit": exc.limit, "excess": exc.length - exc.limit}
-                },
-                code="note_too_long",
-            ) from None
+            raise NoteTooLong(length=exc.length, limit=exc.limit, short_notice=appended) from None
     return final
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from consent import objection_views, views
+from consent import notice_views, objection_views, views
 
 urlpatterns = [
     path("o/<str:token>/", objection_views.objection, name="objection-link"),
+    path("privacy/notice/", notice_views.public_notice, name="privacy-notice"),
     path("prospects/<uuid:pk>/contact/", views.contact_panel, name="contact-panel"),
     path("prospects/<uuid:pk>/contact/check/", views.contact_check, name="contact-check"),
     path("prospects/<uuid:pk>/contact/log/", views.contact_log, name="contact-log"),

@@ -47,6 +47,8 @@ class ProcessingActivitySerializer(serializers.Serializer):
     data_subjects_fr = serializers.CharField()
     data_categories_en = serializers.CharField()
     data_categories_fr = serializers.CharField()
+    sources_en = serializers.CharField(allow_blank=True)
+    sources_fr = serializers.CharField(allow_blank=True)
     recipients_en = serializers.CharField()
     recipients_fr = serializers.CharField()
     transfers_en = serializers.CharField()

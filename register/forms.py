@@ -16,6 +16,8 @@ FORM_FIELDS = [
     "data_subjects_fr",
     "data_categories_en",
     "data_categories_fr",
+    "sources_en",
+    "sources_fr",
     "recipients_en",
     "recipients_fr",
     "transfers_en",

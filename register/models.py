@@ -17,6 +17,7 @@ PROSE_FIELDS = (
     "lawful_basis",
     "data_subjects",
     "data_categories",
+    "sources",
     "recipients",
     "transfers",
     "retention",
@@ -46,6 +47,9 @@ class ProcessingActivity(models.Model):
     data_subjects_fr = models.TextField(_("categories of data subjects (French)"))
     data_categories_en = models.TextField(_("categories of personal data (English)"))
     data_categories_fr = models.TextField(_("categories of personal data (French)"))
+    # Where the data comes from (art. 14(2)(f)): the public notice page says it.
+    sources_en = models.TextField(_("sources of the data (English)"), blank=True, default="")
+    sources_fr = models.TextField(_("sources of the data (French)"), blank=True, default="")
     recipients_en = models.TextField(_("recipients (English)"))
     recipients_fr = models.TextField(_("recipients (French)"))
     transfers_en = models.TextField(_("transfers outside the EU and safeguards (English)"))

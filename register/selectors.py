@@ -15,3 +15,9 @@ def processing_activity_get(*, pk) -> ProcessingActivity:
         return processing_activities().get(pk=pk)
     except (ProcessingActivity.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def notice_activities(slugs) -> list[ProcessingActivity]:
+    """The activities the public notice page shows, in the order ``slugs`` names them."""
+    by_slug = {a.slug: a for a in ProcessingActivity.objects.filter(slug__in=list(slugs))}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]

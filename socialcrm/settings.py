@@ -962,3 +962,10 @@ OUTREACH_EMAIL_SENDING = env_bool("OUTREACH_EMAIL_SENDING", default=False)
 OUTREACH_FROM_EMAIL = env_str("OUTREACH_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 # The mailbox of the List-Unsubscribe mailto (an "unsubscribe" mail is an objection).
 OPT_OUT_MAILTO = env_str("OPT_OUT_MAILTO", DPO_CONTACT)
+
+
+# --- Public notice page (/privacy/notice/, issue 17) ---
+# The register activities (art. 30, by reference) whose purposes, lawful basis, data,
+# sources, recipients and retention the public art. 14 notice page shows; the DPO edits
+# them in /register/. The page's version is the latest change among them.
+NOTICE_REGISTER_ACTIVITIES = env_list("NOTICE_REGISTER_ACTIVITIES", ["social-selling"])

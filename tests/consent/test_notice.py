@@ -2,8 +2,8 @@
 
 import pytest
 
-from consent import notice
-from consent.models import OutreachAttempt
+from consent import notice, optout
+from consent.models import ObjectionLink, OutreachAttempt
 from prospects import services as prospect_services
 from prospects.models import Prospect
 from tests.factories import SocialAccountFactory
@@ -186,6 +186,32 @@ def test_a_connection_request_carries_the_short_form(language, expected):
     assert 200 - len("\n\n" + short) >= 70, "leaves room for a note in a free LinkedIn invitation"
 
 
+LINK = "https://crm.exemple.fr/o/" + "T" * optout.TOKEN_LENGTH + "/"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            "— Exemple SAS, via LinkedIn, par un collaborateur · "
+            f"Infos : https://crm.exemple.fr/privacy/notice/ · Opposition : {LINK}",
+        ),
+        (
+            "en",
+            "— Exemple SAS, via LinkedIn, by one of our staff · "
+            f"Info: https://crm.exemple.fr/privacy/notice/ · Object: {LINK}",
+        ),
+    ],
+)
+def test_the_short_form_carries_the_one_click_link_in_its_own_part(language, expected):
+    short = notice.notice_for(
+        language=language, channel="connection_request", network="linkedin", objection_url=LINK
+    )
+    assert short == expected
+    assert 200 - len("\n\n" + short) >= 30, "leaves room for a short note on a free account"
+
+
 @pytest.mark.parametrize(
     ("channel", "content", "append_notice", "carries"),
     [
@@ -282,7 +308,8 @@ def test_only_a_written_message_with_the_notice_marks_it_sent(
     assert response.status_code == 201, response.json()
     final = response.json()["final_content"]
     assert final.startswith(content)
-    assert ("STOP" in final) is notice_in_final
+    assert ("/privacy/notice/" in final) is notice_in_final
+    assert ("https://crm.exemple.fr/o/" in final) is notice_in_final
     if not notice_in_final:
         assert final == content
     professional.refresh_from_db()
@@ -329,7 +356,12 @@ def test_a_note_too_long_with_its_short_notice_is_a_400_naming_content(
     api_as, rep, professional, linkedin_account
 ):
     client = api_as(rep)
-    short = notice.notice_for(language="fr", channel="connection_request", network="linkedin")
+    short = notice.notice_for(
+        language="fr",
+        channel="connection_request",
+        network="linkedin",
+        objection_url=optout.objection_url(prospect=professional, channel="connection_request"),
+    )
     room = 200 - len(short) - len("\n\n")
     refused = send(
         client,
@@ -339,8 +371,11 @@ def test_a_note_too_long_with_its_short_notice_is_a_400_naming_content(
         social_account=linkedin_account.pk,
     )
     assert refused.status_code == 400
-    assert "content" in refused.json()
-    assert "shorten it by 1" in refused.json()["content"][0]
+    body = refused.json()
+    assert "shorten it by 1" in body["content"][0]
+    assert body["code"] == "notice_too_long"
+    assert (body["limit"], body["length"], body["short_notice"]) == (200, 201, short)
+    assert short in body["content"][1], "the short form is shown to the rep"
     assert not OutreachAttempt.objects.exists()
     professional.refresh_from_db()
     assert professional.notice_sent_at is None
@@ -357,6 +392,8 @@ def test_a_note_too_long_with_its_short_notice_is_a_400_naming_content(
     )
     assert checked.status_code == 400
     assert "shorten it by 1" in checked.json()["content"][0]
+    assert checked.json()["code"] == "notice_too_long"
+    assert checked.json()["short_notice"] == short
 
     accepted = send(
         client, professional, "connection_request", "x" * room, social_account=linkedin_account.pk
@@ -378,6 +415,8 @@ def test_a_note_too_long_is_refused_even_without_the_notice(
         append_notice=False,
     )
     assert refused.status_code == 400
+    assert refused.json()["code"] == "note_too_long", "no notice made it too long"
+    assert refused.json()["short_notice"] == ""
     assert "content" in refused.json()
     assert not OutreachAttempt.objects.exists()
 
@@ -411,3 +450,49 @@ def test_the_contact_panel_shows_a_note_too_long_on_the_form_and_logs_nothing(
     assert response.status_code == 200
     assert "shorten it by" in response.content.decode()
     assert not OutreachAttempt.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("channel", "language", "objection"),
+    [
+        ("email", "fr", "Pour vous opposer à nos messages : {link} (en un clic)"),
+        ("sms", "en", "To object to our messages: {link} (one click)"),
+        ("social_message", "en", "To object to our messages: {link} (one click)"),
+        ("connection_request", "fr", "Opposition : {link}"),
+    ],
+)
+def test_every_appended_notice_carries_the_persons_own_link_for_the_channel(
+    api_as, rep, professional, linkedin_account, channel, language, objection
+):
+    Prospect.objects.filter(pk=professional.pk).update(language=language)
+    content = "Bonjour Louise" if channel == "connection_request" else NOTE
+    response = send(api_as(rep), professional, channel, content, social_account=linkedin_account.pk)
+    assert response.status_code == 201, response.json()
+    final = response.json()["final_content"]
+
+    (link,) = ObjectionLink.objects.filter(prospect=professional)
+    assert link.channel == channel
+    token = final.split("https://crm.exemple.fr/o/")[1][: optout.TOKEN_LENGTH]
+    assert optout.link_for(token) == link
+    url = f"https://crm.exemple.fr/o/{token}/"
+    assert objection.format(link=url) in final
+    if channel != "connection_request":
+        # Clearly and separately (art. 21(4)): the last paragraph, after the full notice link.
+        *information, last = final.split("\n\n")
+        assert url in last and url not in " ".join(information)
+
+
+@pytest.mark.django_db
+def test_the_link_in_the_notice_objects_for_the_person(api_as, rep, professional, linkedin_account):
+    final = send(api_as(rep), professional, "email").json()["final_content"]
+    path = final.split("https://crm.exemple.fr")[-1].split(" ")[0]
+    assert path.startswith("/o/")
+
+    from django.test import Client
+
+    assert Client().post(path).status_code == 200
+
+    response = send(api_as(rep), professional, "email")
+    assert response.status_code == 403
+    assert "opposition" in [r["code"] for r in response.json()["reasons"]]
