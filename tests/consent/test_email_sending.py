@@ -306,17 +306,6 @@ def test_a_server_away_then_back_gets_the_mail_once_under_its_message_id(
 # --- One click in the person's mail client ----------------------------------------------
 
 
-def _h1_view_present() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve("/o/AAAAAAAAAAAAAAAAAAAAAAAA/")
-    except Resolver404:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _h1_view_present(), reason="needs the /o/ view (branch h1)")
 def test_the_one_click_unsubscribe_post_opposes_every_identifier_and_the_gate_denies(
     api_as, rep, prospect, sending, smtp_server, task_runner
 ):
