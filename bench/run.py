@@ -11,7 +11,10 @@ Figures printed:
 - peak Python memory (tracemalloc) of a 10,000-row against a 100,000-row import
   (goal: within 1.5×, i.e. memory does not grow with the file);
 - then the prospects list, the outreach gate and HTTP throughput at 1M prospects and
-  5M consent and outreach rows: see ``bench/scale.py``.
+  5M consent and outreach rows: see ``bench/scale.py``;
+- the dashboard and offboarding benches, then outreach e-mail sending throughput through
+  the outbox to a loopback SMTP server with one worker, and a worker killed mid-batch:
+  see ``bench/mail_send.py``.
 """
 
 import csv
@@ -260,6 +263,10 @@ def main() -> int:
         from bench import offboarding
 
         offboarding.run()
+
+        from bench import mail_send
+
+        mail_send.run()
         summary.print_table()
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)

@@ -4,7 +4,12 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -12,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.reads import ReadAuditedListMixin
-from consent import selectors, services
+from consent import selectors, sending, services
 from consent.facts import ProspectNotVisible
 from consent.gate import SOCIAL_CHANNELS
 from consent.models import (
@@ -29,6 +34,7 @@ from consent.models import (
     OutreachAttempt,
 )
 from content import selectors as content_selectors
+from mail.models import MailStatus
 from people.models import Role
 from people.permissions import role_required
 from people.selectors import employee_of, role_of
@@ -307,6 +313,61 @@ class OutreachInputSerializer(serializers.Serializer):
         return attrs
 
 
+class OutreachLogInputSerializer(OutreachInputSerializer):
+    send = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The app sends this e-mail itself once the gate allows it (through the "
+        "outbox and the SMTP server), instead of the rep sending it from their own mailbox. "
+        "Only when the company turned OUTREACH_EMAIL_SENDING on, on the email channel, to a "
+        "prospect with an e-mail address (400 naming send otherwise). A denied attempt "
+        "sends nothing.",
+    )
+    subject = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text="The sent e-mail's subject (default: a message from the company).",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs["send"]:
+            reason = sending.sending_refused(channel=attrs["channel"], prospect=None)
+            if reason is not None:
+                raise serializers.ValidationError({"send": reason})
+        elif attrs["subject"].strip():
+            raise serializers.ValidationError({"subject": "only a sent e-mail has a subject"})
+        return attrs
+
+
+DELIVERY_CHOICES = MailStatus.values
+
+
+class DeliveryFields(serializers.Serializer):
+    """How the e-mail the app sent for an attempt fared (null: the app sent nothing)."""
+
+    delivery = serializers.SerializerMethodField(
+        help_text="The e-mail the app sent for this attempt: queued, sent, failed (after its "
+        "retries), or null when the app sent nothing (the rep sent it from elsewhere)."
+    )
+    delivery_response = serializers.SerializerMethodField(
+        help_text="The mail server's last answer (e.g. '250 2.0.0 Ok' or '421 Try again "
+        "later'), or null when the app sent nothing."
+    )
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=DELIVERY_CHOICES, allow_null=True, read_only=True)
+    )
+    def get_delivery(self, attempt) -> str | None:
+        return attempt.mail.status if attempt.mail_id else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True, read_only=True))
+    def get_delivery_response(self, attempt) -> str | None:
+        return attempt.mail.last_response if attempt.mail_id else None
+
+
 class ReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     severity = serializers.ChoiceField(choices=["block", "warn"])
@@ -323,9 +384,14 @@ class DecisionSerializer(serializers.Serializer):
 class LoggedDecisionSerializer(DecisionSerializer):
     id = serializers.UUIDField()
     final_content = serializers.CharField()
+    delivery = serializers.ChoiceField(
+        choices=DELIVERY_CHOICES,
+        allow_null=True,
+        help_text="queued when the app is sending this e-mail (send: true), else null.",
+    )
 
 
-class OutreachSerializer(serializers.ModelSerializer):
+class OutreachSerializer(DeliveryFields, serializers.ModelSerializer):
     # "" on everything but a phone attempt.
     outcome = serializers.ChoiceField(
         choices=OutreachAttempt._meta.get_field("outcome").choices, allow_blank=True, read_only=True
@@ -343,15 +409,17 @@ class OutreachSerializer(serializers.ModelSerializer):
             "reasons",
             "created_at",
             "replied_at",
+            "delivery",
+            "delivery_response",
         ]
         read_only_fields = fields
 
 
-def _gate_inputs(request):
+def _gate_inputs(request, serializer_class=OutreachInputSerializer):
     employee = employee_of(request.user)
     if employee is None:
         raise PermissionDenied("only employees contact prospects")
-    data = OutreachInputSerializer(data=request.data)
+    data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     values = dict(data.validated_data)
     account_id = values.pop("social_account", None)
@@ -419,16 +487,27 @@ class OutreachListCreate(ReadAuditedListMixin, generics.ListAPIView):
     filterset_class = OutreachFilter
 
     def get_queryset(self):
-        return selectors.outreach_visible_to(self.request.user).order_by("-created_at")
+        return (
+            selectors.outreach_visible_to(self.request.user)
+            .select_related("mail")
+            .order_by("-created_at")
+        )
 
     @extend_schema(
-        request=OutreachInputSerializer,
-        responses={201: LoggedDecisionSerializer, 403: LoggedDecisionSerializer},
+        request=OutreachLogInputSerializer,
+        responses={
+            201: LoggedDecisionSerializer,
+            400: OpenApiResponse(
+                description="invalid field; send: sending e-mail from the app is off, the "
+                "channel is not email, or the prospect has no e-mail address"
+            ),
+            403: LoggedDecisionSerializer,
+        },
     )
     def post(self, request):
         if not role_required(Role.REP, Role.MANAGER)().has_permission(request, self):
             raise PermissionDenied("only sales employees log outreach")
-        employee, values, account = _gate_inputs(request)
+        employee, values, account = _gate_inputs(request, OutreachLogInputSerializer)
         try:
             attempt = services.outreach_log(
                 actor=request.user,
@@ -446,6 +525,7 @@ class OutreachListCreate(ReadAuditedListMixin, generics.ListAPIView):
             "id": attempt.pk,
             **attempt.decision_detail.as_dict(),
             "final_content": attempt.final_content,
+            "delivery": attempt.mail.status if attempt.mail_id else None,
         }
         allowed = attempt.decision_detail.allowed
         return Response(

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from consent.gate import SOCIAL_CHANNELS
@@ -32,6 +33,12 @@ class ContactForm(forms.Form):
         help_text=_(
             "Library content approved by marketing and compliance: it passes the content check as long as you keep it word for word."
         ),
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        required=False,
+        help_text=_("For an e-mail the app sends (Send button)."),
     )
     content = forms.CharField(
         label=_("Message"),
@@ -67,6 +74,9 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, employee=None, pick_url=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not settings.OUTREACH_EMAIL_SENDING:
+            # The app sends nothing itself: no subject to write.
+            del self.fields["subject"]
         accounts = employee.social_accounts.all() if employee is not None else []
         self.fields["social_account"].queryset = accounts
         offered = content_selectors.offered_versions(kind=ContentKind.MESSAGE)

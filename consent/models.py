@@ -313,8 +313,9 @@ class CallOutcome(models.TextChoices):
 class OutreachAttempt(models.Model):
     """Every outreach a rep logged, allowed or denied, with the gate's decision.
 
-    Kept as evidence for ``EVIDENCE_RETENTION_DAYS`` (RULES 19). The app never
-    sends anything itself: it records what a person did on their own account.
+    Kept as evidence for ``EVIDENCE_RETENTION_DAYS`` (RULES 19). Mostly it records what a
+    person did on their own account; an allowed e-mail may also be sent by the app
+    (``mail``), when the company turned ``OUTREACH_EMAIL_SENDING`` on.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -349,6 +350,15 @@ class OutreachAttempt(models.Model):
     rules_version = models.CharField(max_length=32)
     created_at = BoundedDateTimeField(db_index=True)
     replied_at = BoundedDateTimeField(null=True, blank=True)
+    # The e-mail the app sent for this attempt (OUTREACH_EMAIL_SENDING), with its delivery
+    # status and the server's answer; null when the rep sent it from elsewhere.
+    mail = models.ForeignKey(
+        "mail.OutgoingMail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outreach_attempts",
+    )
 
     class Meta:
         ordering = ["-created_at"]

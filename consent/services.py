@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
-from consent import gate, notice, optout
+from consent import gate, notice, optout, sending
 from consent.facts import ProspectNotVisible, gather_facts
 from consent.models import (
     GRANTING,
@@ -31,6 +31,7 @@ from consent.models import (
 )
 from content.selectors import vouches_for
 from content.services import content_use_record
+from mail.models import OutgoingMail
 from prospects.rules import retention_restarted
 from socialcrm.lib import crypto
 from webhooks.services import emit as emit_webhook
@@ -246,13 +247,31 @@ def outreach_check(*, now=None, content_version=None, **inputs):
 
 
 @transaction.atomic
-def outreach_log(*, actor, content_version=None, outcome: str = "", **inputs) -> OutreachAttempt:
+def outreach_log(
+    *,
+    actor,
+    content_version=None,
+    outcome: str = "",
+    send: bool = False,
+    subject: str = "",
+    **inputs,
+) -> OutreachAttempt:
     """Run the gate and log the attempt, allowed or denied (both are evidence).
 
     ``inputs`` are those of ``consent.facts.gather_facts`` (without ``now``); the library
     version used, if any, is linked to the attempt (``content.ContentUse``). ``outcome``:
     how a phone call went (a refusal pauses calls, RULES 7).
+
+    ``send``: the app sends the e-mail itself (``consent.sending``), queued with the
+    attempt when the gate allows it; a denied attempt sends nothing. ValidationError
+    naming ``send``, nothing logged, when sending is off, the channel is not e-mail or the
+    prospect has no address.
     """
+    if send:
+        visible = inputs["prospects"].filter(pk=inputs["prospect_id"]).first()
+        if visible is None:
+            raise ProspectNotVisible
+        sending.check_sendable(channel=inputs["channel"], prospect=visible)
     now = timezone.now()
     decision, prospect = outreach_check(now=now, content_version=content_version, **inputs)
     content = inputs.get("content", "")
@@ -284,6 +303,13 @@ def outreach_log(*, actor, content_version=None, outcome: str = "", **inputs) ->
         rules_version=decision.rules_version,
         created_at=now,
     )
+    if send and decision.allowed and prospect is not None:
+        attempt.mail = sending.outreach_mail_queue(
+            prospect=prospect,
+            employee=inputs["employee"],
+            final_content=final_content,
+            subject=subject,
+        )
     attempt.save()
     if content_version is not None:
         content_use_record(attempt=attempt, version=content_version, content=content)
@@ -630,6 +656,13 @@ def outreach_contents_empty(attempt_ids) -> int:
     for start in range(0, len(ids), _UPDATE_CHUNK):
         chunk = ids[start : start + _UPDATE_CHUNK]
         columns = {name: _sealed_empty_by_row(name, chunk) for name in ("content", "final_content")}
+        # The e-mail the app sent for an attempt holds the same text and the address: it
+        # goes too (one still queued for a removed person is then never sent).
+        OutgoingMail.objects.filter(
+            pk__in=OutreachAttempt.objects.filter(pk__in=chunk, mail__isnull=False).values(
+                "mail_id"
+            )
+        ).delete()
         emptied += OutreachAttempt.objects.filter(pk__in=chunk).update(**columns)
     return emptied
 

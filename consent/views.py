@@ -49,7 +49,10 @@ def _panel_context(
             (Channel(channel).label, status)
             for channel, status in selectors.consent_status_by_channel(events).items()
         ],
-        "outreach": selectors.outreach_visible_to(request.user).filter(prospect=prospect)[:10],
+        "outreach": selectors.outreach_visible_to(request.user)
+        .filter(prospect=prospect)
+        .select_related("mail")[:10],
+        "sending": settings.OUTREACH_EMAIL_SENDING,
     }
 
 
@@ -75,9 +78,8 @@ def _pick_url(pk) -> str:
 
 def _run_gate(request, pk, *, log: bool, data=None):
     employee = employee_of(request.user)
-    form = ContactForm(
-        request.POST if data is None else data, employee=employee, pick_url=_pick_url(pk)
-    )
+    posted = request.POST if data is None else data
+    form = ContactForm(posted, employee=employee, pick_url=_pick_url(pk))
     if not form.is_valid():
         return form, None, None
     data = form.cleaned_data
@@ -96,15 +98,22 @@ def _run_gate(request, pk, *, log: bool, data=None):
     }
     try:
         if log:
+            # The Send button (sending on): the app sends the e-mail once the gate allows it.
+            send = bool(posted.get("send"))
             attempt = services.outreach_log(
-                actor=request.user, outcome=data.get("outcome") or "", **arguments
+                actor=request.user,
+                outcome=data.get("outcome") or "",
+                send=send,
+                subject=(data.get("subject") or "") if send else "",
+                **arguments,
             )
             return form, attempt.decision_detail, attempt
         decision, _prospect = services.outreach_check(**arguments)
     except ProspectNotVisible:
         raise PermissionDenied from None
     except ValidationError as exc:
-        # A note too long for the invitation: nothing was logged.
+        # A note too long for the invitation, or an e-mail the app may not send (``send``):
+        # nothing was logged.
         add_service_errors(form, exc)
         return form, None, None
     return form, decision, None

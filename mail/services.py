@@ -13,6 +13,8 @@ import datetime
 import json
 import logging
 import smtplib
+import threading
+import time
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from mail.models import MailStatus, OutgoingMail
 from outbox import services as outbox
@@ -89,30 +92,96 @@ def message_of(mail: OutgoingMail) -> EmailMultiAlternatives:
     return message
 
 
+# One SMTP connection per thread (a worker process, a web thread) carries several mails
+# in a row: connecting, greeting and TLS cost more than a message on a busy queue. It is
+# dropped after an error, after REUSE_MAX messages (relays cap a session) and when idle
+# longer than REUSE_IDLE_SECONDS (servers close idle sessions).
+REUSE_MAX = 100
+REUSE_IDLE_SECONDS = 20
+_held = threading.local()
+
+
+def _server_key() -> tuple:
+    return (
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_HOST_PASSWORD,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+    )
+
+
+def _drop_held() -> None:
+    backend = getattr(_held, "backend", None)
+    _held.backend = None
+    if backend is not None:
+        try:
+            backend.close()
+        except Exception:  # noqa: BLE001, S110 - a dead session needs no goodbye
+            pass
+
+
+def _smtp_session() -> tuple[SMTPBackend, bool]:
+    """(an open SMTP backend, whether it was used before); a new one when none fits."""
+    backend = getattr(_held, "backend", None)
+    if backend is not None and (
+        _held.key != _server_key()
+        or _held.count >= REUSE_MAX
+        or time.monotonic() - _held.used_at > REUSE_IDLE_SECONDS
+    ):
+        _drop_held()
+        backend = None
+    if backend is not None:
+        return backend, True
+    backend = get_connection()
+    backend.open()
+    _held.backend, _held.key, _held.count = backend, _server_key(), 0
+    return backend, False
+
+
+def _transaction(smtp, message: EmailMultiAlternatives) -> str:
+    sender = message.from_email
+    smtp.ehlo_or_helo_if_needed()
+    code, answer = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    code, answer = smtp.rcpt(message.to[0])
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({message.to[0]: (code, answer)})
+    code, answer = smtp.data(message.message().as_bytes(linesep="\r\n"))
+    if code != 250:
+        raise smtplib.SMTPDataError(code, answer)
+    return f"{code} {answer.decode('utf-8', 'replace')}"
+
+
 def _send(message: EmailMultiAlternatives) -> str:
     """Hand the message to the configured backend; the server's answer to DATA."""
-    backend = get_connection()
-    if not isinstance(backend, SMTPBackend):
+    if not issubclass(import_string(settings.EMAIL_BACKEND), SMTPBackend):
         # Console, memory (tests), file: nothing answers; say which backend took it.
+        backend = get_connection()
         backend.send_messages([message])
         return f"accepted by the {type(backend).__module__.rsplit('.', 1)[-1]} backend"
-    backend.open()
+    backend, reused = _smtp_session()
     try:
-        smtp = backend.connection
-        sender = message.from_email
-        smtp.ehlo_or_helo_if_needed()
-        code, answer = smtp.mail(sender)
-        if code != 250:
-            raise smtplib.SMTPSenderRefused(code, answer, sender)
-        code, answer = smtp.rcpt(message.to[0])
-        if code not in (250, 251):
-            raise smtplib.SMTPRecipientsRefused({message.to[0]: (code, answer)})
-        code, answer = smtp.data(message.message().as_bytes(linesep="\r\n"))
-        if code != 250:
-            raise smtplib.SMTPDataError(code, answer)
-        return f"{code} {answer.decode('utf-8', 'replace')}"
-    finally:
-        backend.close()
+        if reused:
+            try:
+                # A held session starts clean (and proves it is still open) with RSET.
+                code, _answer = backend.connection.rset()
+                if code != 250:
+                    raise smtplib.SMTPServerDisconnected("RSET refused")
+            except (smtplib.SMTPServerDisconnected, OSError):
+                # The server closed it while idle: nothing was sent on it. A new session.
+                _drop_held()
+                backend, _reused = _smtp_session()
+        answer = _transaction(backend.connection, message)
+    except BaseException:
+        _drop_held()
+        raise
+    _held.count += 1
+    _held.used_at = time.monotonic()
+    return answer
 
 
 def _answer_of(exc: Exception) -> str:

@@ -953,6 +953,17 @@ MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN", "")
 CELERY_BEAT_SCHEDULE["mail-stalled"] = {"task": "mail.tasks.sweep_stalled_mail", "schedule": 300.0}
 
 
+# --- Outreach e-mail sent by the app (issue 17) ---
+# Off by default: reps write from their own mailbox and log what they sent. On, an allowed
+# e-mail outreach can also be sent by the app (POST /api/outreach/ with "send": true, the
+# "Send" button of the Contact panel) through the outbox and the SMTP server (EMAIL_*).
+OUTREACH_EMAIL_SENDING = env_bool("OUTREACH_EMAIL_SENDING", default=False)
+# The From of outreach mail; replies go to the rep (Reply-To) when their address is known.
+OUTREACH_FROM_EMAIL = env_str("OUTREACH_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# The mailbox of the List-Unsubscribe mailto (an "unsubscribe" mail is an objection).
+OPT_OUT_MAILTO = env_str("OPT_OUT_MAILTO", DPO_CONTACT)
+
+
 # --- Public notice page (/privacy/notice/, issue 17) ---
 # The register activities (art. 30, by reference) whose purposes, lawful basis, data,
 # sources, recipients and retention the public art. 14 notice page shows; the DPO edits
