@@ -951,3 +951,9 @@ MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30, minimum=0)
 # The domain of the Message-IDs we make (default: SITE_URL's host).
 MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN", "")
 CELERY_BEAT_SCHEDULE["mail-stalled"] = {"task": "mail.tasks.sweep_stalled_mail", "schedule": 300.0}
+
+
+# --- Mail to requesters (dsar/) ---
+# How long the link mailed with a completed access request opens the export and its
+# plain-language summary (never past the export's own DSAR_EXPORT_DAYS).
+DSAR_DOWNLOAD_DAYS = env_int("DSAR_DOWNLOAD_DAYS", 7, minimum=1)

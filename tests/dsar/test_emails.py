@@ -50,7 +50,14 @@ def test_an_extension_emails_the_person_the_reason_and_the_new_date_in_their_lan
         with _frozen(now):
             response = extend(api_as, dpo, dsar)
     assert response.status_code == 202, response.json()
-    assert response.json()["extension_notified_at"] is not None
+    # Queued with the extension; the person counts as told once their server took it.
+    assert response.json()["extension_notified_at"] is None
+    assert [(m["purpose"], m["status"]) for m in response.json()["mails"]] == [
+        ("extension", "queued")
+    ]
+    after = api_as(dpo).get(f"/api/dsar/{dsar.pk}/").json()
+    assert after["extension_notified_at"] is not None
+    assert [(m["purpose"], m["status"]) for m in after["mails"]] == [("extension", "sent")]
     [message] = mail.outbox
     assert message.to == ["jane@example.com"]
     assert subject in message.subject
@@ -116,10 +123,11 @@ def test_without_an_email_address_the_page_tells_the_dpo_to_inform_the_person(ap
 @pytest.mark.parametrize(
     ("type_", "language", "line"),
     [
-        ("access", "en", "will send you a copy of the data we hold about you"),
+        ("access", "en", "What we hold about you, explained in plain words"),
         ("erasure", "en", "We erased the data we held about you."),
         ("objection", "en", "We will no longer contact you."),
-        ("access", "fr", "vous enverra une copie des données"),
+        ("access", "fr", "Ce que nous détenons sur vous, expliqué simplement"),
+        ("restriction", "en", "We restricted the processing of your data"),
         ("erasure", "fr", "Nous avons effacé les données"),
     ],
 )
@@ -162,20 +170,30 @@ def _frozen(moment):
 
 
 def test_a_mail_server_that_is_down_leaves_the_request_completed_and_not_notified(
-    dpo, django_capture_on_commit_callbacks, settings, caplog
+    dpo, django_capture_on_commit_callbacks, settings, caplog, api_as
 ):
-    """SMTP refused: the request is done all the same, its page shows nobody was told, and
-    the log names the request, never the address."""
+    """SMTP down: the request is done all the same; the mail stays queued and is tried
+    again until it fails; the request shows nobody was told, with the error met; the log
+    names the mail, never the address."""
     import socket
+
+    from mail import services as mail_services
 
     with socket.socket() as closed:  # a loopback port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    dsar = _run_to_completion(dpo, django_capture_on_commit_callbacks, type="access")
+    settings.MAIL_MAX_ATTEMPTS = 2
+    dsar = _run_to_completion(dpo, django_capture_on_commit_callbacks, type="erasure")
 
     assert dsar.status == "completed"
-    assert dsar.completion_notified_at is None
-    assert str(dsar.pk) in caplog.text and "not sent" in caplog.text
+    [link] = dsar.mails.all()
+    assert (link.purpose, link.mail.status, link.mail.attempts) == ("completion", "queued", 1)
+    mail_services.deliver(str(link.mail.pk))  # the retry (the worker's, or the sweep's)
+    body = api_as(dpo).get(f"/api/dsar/{dsar.pk}/").json()
+    assert body["completion_notified_at"] is None
+    [shown] = body["mails"]
+    assert (shown["purpose"], shown["status"], shown["attempts"]) == ("completion", "failed", 2)
+    assert "ConnectionRefusedError" in shown["last_response"]
     assert "jane@example.com" not in caplog.text
