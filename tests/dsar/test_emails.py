@@ -197,3 +197,32 @@ def test_a_mail_server_that_is_down_leaves_the_request_completed_and_not_notifie
     assert (shown["purpose"], shown["status"], shown["attempts"]) == ("completion", "failed", 2)
     assert "ConnectionRefusedError" in shown["last_response"]
     assert "jane@example.com" not in caplog.text
+
+
+def test_an_erasure_empties_the_mails_already_sent_to_the_person(
+    api_as, dpo, django_capture_on_commit_callbacks
+):
+    """The extension mail's copy of the address and the reason go with the erasure; the row
+    stays as the proof the person was told (kind, status, server answer, date)."""
+    dsar = DsarFactory(
+        type="erasure",
+        email="jane@example.com",
+        verified_at=timezone.now(),
+        verified_identifiers=["email"],
+        status="in_progress",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert extend(api_as, dpo, dsar).status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+
+    extension, completion = (link.mail for link in dsar.mails.order_by("created_at", "id"))
+    assert (extension.status, extension.recipient, extension.text_body) == ("sent", "", "")
+    assert extension.sent_at is not None
+    assert [m.to for m in mail.outbox] == [["jane@example.com"], ["jane@example.com"]]
+    assert completion.status == "sent"
+    dsar.refresh_from_db()
+    assert dsar.outcome["erased"]["mails_wiped"] == 1
+    assert dsar.extension_notified_at == extension.sent_at
