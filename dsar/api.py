@@ -160,6 +160,9 @@ class PublicDsarInputSerializer(_IdentifiersMixin):
     message = serializers.CharField(
         max_length=PUBLIC_LIMITS["message"], required=False, allow_blank=True
     )
+    # The language we write to the person in. Default: the one the request's
+    # Accept-Language names (as the form's pages), else French.
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
 
 
 class DsarInputSerializer(_IdentifiersMixin):
@@ -272,12 +275,15 @@ class PublicDsarCreate(APIView):
         data = PublicDsarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         APIView.check_throttles(self, request)
+        values = dict(data.validated_data)
+        if "language" not in values:
+            asked = request.META.get("HTTP_ACCEPT_LANGUAGE")
+            values["language"] = getattr(request, "LANGUAGE_CODE", "fr") if asked else "fr"
         services.dsar_create(
             actor="public",
             received_via=ReceivedVia.PUBLIC_FORM,
-            language=getattr(request, "LANGUAGE_CODE", "en"),
             verify_url_builder=_verify_url_builder(request),
-            **data.validated_data,
+            **values,
         )
         # Nothing about the request or whether we know the person: the answer goes by e-mail.
         return Response(

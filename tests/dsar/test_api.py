@@ -362,3 +362,39 @@ def test_the_dpo_form_refuses_a_future_receipt_date(client, dpo):
     assert response.status_code == 200
     assert "received_at" in response.context["form"].errors
     assert not DataSubjectRequest.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "headers", "language"),
+    [
+        ({}, {}, "fr"),  # nothing said: French
+        ({}, {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.8"}, "en"),
+        ({"language": "en"}, {"HTTP_ACCEPT_LANGUAGE": "fr"}, "en"),  # said outright
+        ({"language": "fr"}, {}, "fr"),
+    ],
+)
+def test_a_public_request_is_answered_in_the_language_asked(
+    client, django_capture_on_commit_callbacks, body, headers, language
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            PUBLIC,
+            {"type": "access", "email": "jane@example.com", "full_name": "Jane Doe", **body},
+            content_type="application/json",
+            **headers,
+        )
+    assert response.status_code == 202
+    assert DataSubjectRequest.objects.get().language == language
+    subject = mail.outbox[0].subject
+    assert ("Confirmez" in subject) is (language == "fr")
+
+
+@pytest.mark.django_db
+def test_a_public_request_in_another_language_is_refused(client):
+    response = client.post(
+        PUBLIC,
+        {"type": "access", "email": "jane@example.com", "full_name": "Jane", "language": "de"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "language" in response.json()
