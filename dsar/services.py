@@ -808,20 +808,15 @@ def _wipe_sent_mails(requests) -> int:
     """The copies of the person in the mails we sent them (address, bodies): emptied once
     the mail is done with (sent or failed). The row stays, with its kind, status, server
     answer and dates: the proof that the person was told. A mail still queued (the
-    completion of this very erasure) keeps what it needs to be sent."""
+    completion of this very erasure) keeps what it needs to be sent, and is emptied the
+    moment it is done (``dsar.signals``)."""
+    from dsar.signals import empty_mail
     from mail.models import MailStatus, OutgoingMail
 
     done = OutgoingMail.objects.filter(
         dsar_link__request__in=requests, status__in=[MailStatus.SENT, MailStatus.FAILED]
     )
-    count = 0
-    for mail in done:
-        if mail.recipient:
-            mail.recipient = mail.subject = mail.text_body = mail.html_body = ""
-            mail.headers = "{}"
-            mail.save(update_fields=["recipient", "subject", "text_body", "html_body", "headers"])
-            count += 1
-    return count
+    return sum(empty_mail(mail) for mail in done)
 
 
 def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:

@@ -9,7 +9,7 @@ from consent.models import Opposition
 from dsar.models import DataSubjectRequest
 from socialcrm.lib import crypto
 from tests.audit.queries import audit_write_queries
-from tests.dsar.factories import DsarFactory
+from tests.dsar.factories import DsarFactory, deliver_queued
 from tests.factories import EmployeeFactory
 
 PUBLIC = "/api/dsar/public/"
@@ -29,6 +29,7 @@ def test_public_request_is_accepted_and_emails_a_verification_link(
             {"type": "access", "email": " Jane.Doe@Example.com", "full_name": "Jane Doe"},
             content_type="application/json",
         )
+    deliver_queued()
     assert response.status_code == 202
     dsar = DataSubjectRequest.objects.get()
     assert dsar.status == "verifying"
@@ -384,6 +385,7 @@ def test_a_public_request_is_answered_in_the_language_asked(
             content_type="application/json",
             **headers,
         )
+    deliver_queued()
     assert response.status_code == 202
     assert DataSubjectRequest.objects.get().language == language
     subject = mail.outbox[0].subject
