@@ -572,7 +572,7 @@ def _complete(*, dsar_id, outcome: dict, address: str | None = None) -> None:
 def download_token_index(token: str) -> str | None:
     """The stored form of a download token; None for a forged, cut or altered one."""
     try:
-        raw = signing.Signer(salt=DOWNLOAD_SALT).unsign(token)
+        raw = signing.Signer(salt=DOWNLOAD_SALT, sep=".").unsign(token)
     except signing.BadSignature:
         return None
     return crypto.blind_index_of_normalised("dsar_download", raw)
@@ -591,7 +591,7 @@ def _download_link(dsar) -> dict:
     )
     if export is None:
         return {}
-    token = signing.Signer(salt=DOWNLOAD_SALT).sign(secrets.token_urlsafe(24))
+    token = signing.Signer(salt=DOWNLOAD_SALT, sep=".").sign(secrets.token_urlsafe(24))
     dsar.download_token_index = download_token_index(token)
     dsar.download_expires_at = min(
         timezone.now() + timedelta(days=settings.DSAR_DOWNLOAD_DAYS), export.expires_at
