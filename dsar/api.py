@@ -21,11 +21,13 @@ from dsar.models import (
     DataSubjectRequest,
     DsarExport,
     ExportFormat,
+    MailPurpose,
     ReceivedVia,
     RequestType,
     Status,
     VerificationMethod,
 )
+from mail.models import MailStatus
 from people.models import Role
 from people.permissions import role_required
 from prospects.models import Language
@@ -38,7 +40,23 @@ from socialcrm.lib.dates import in_past
 PUBLIC_LIMITS = {"full_name": 200, "email": 254, "phone": 64, "profile_url": 500, "message": 5000}
 
 
+class DsarMailSerializer(serializers.Serializer):
+    """A mail to the requester: queued until the mail server takes it (``sent``), or
+    ``failed`` after the last attempt; ``last_response`` is the server's answer."""
+
+    purpose = serializers.ChoiceField(choices=MailPurpose.choices)
+    status = serializers.ChoiceField(source="mail.status", choices=MailStatus.choices)
+    attempts = serializers.IntegerField(source="mail.attempts")
+    last_response = serializers.CharField(source="mail.last_response")
+    queued_at = serializers.DateTimeField(source="created_at")
+    sent_at = serializers.DateTimeField(source="mail.sent_at", allow_null=True)
+
+
 class DsarSerializer(serializers.ModelSerializer):
+    # When the person's mail server took the extension / completion mail (None until then).
+    extension_notified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    completion_notified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    mails = DsarMailSerializer(many=True, read_only=True)
     overdue = serializers.SerializerMethodField()
     verified = serializers.SerializerMethodField()
     forwarded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -80,6 +98,7 @@ class DsarSerializer(serializers.ModelSerializer):
             "rejection_reason",
             "completion_notified_at",
             "complaint_information",
+            "mails",
             "forwarded_by",
             "outcome",
             "created_at",
@@ -141,6 +160,9 @@ class PublicDsarInputSerializer(_IdentifiersMixin):
     message = serializers.CharField(
         max_length=PUBLIC_LIMITS["message"], required=False, allow_blank=True
     )
+    # The language we write to the person in. Default: the one the request's
+    # Accept-Language names (as the form's pages), else French.
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
 
 
 class DsarInputSerializer(_IdentifiersMixin):
@@ -253,12 +275,15 @@ class PublicDsarCreate(APIView):
         data = PublicDsarInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         APIView.check_throttles(self, request)
+        values = dict(data.validated_data)
+        if "language" not in values:
+            asked = request.META.get("HTTP_ACCEPT_LANGUAGE")
+            values["language"] = getattr(request, "LANGUAGE_CODE", "fr") if asked else "fr"
         services.dsar_create(
             actor="public",
             received_via=ReceivedVia.PUBLIC_FORM,
-            language=getattr(request, "LANGUAGE_CODE", "en"),
             verify_url_builder=_verify_url_builder(request),
-            **data.validated_data,
+            **values,
         )
         # Nothing about the request or whether we know the person: the answer goes by e-mail.
         return Response(
@@ -287,7 +312,7 @@ class DsarListCreate(ReadAuditedListMixin, generics.ListAPIView):
         wanted = self.request.query_params.get("status")
         if wanted and wanted not in Status.values:
             raise ApiValidationError({"status": [f"one of {', '.join(Status.values)}"]})
-        return selectors.dsar_list(user=self.request.user, status=wanted)
+        return selectors.with_mails(selectors.dsar_list(user=self.request.user, status=wanted))
 
     @extend_schema(request=DsarInputSerializer, responses={201: DsarSerializer})
     def post(self, request):

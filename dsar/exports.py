@@ -584,20 +584,114 @@ def export_build(*, dsar: DataSubjectRequest) -> dict:
     }
 
 
-def export_read(*, actor, export: DsarExport) -> bytes:
-    """The export's bytes; each download is audited."""
+def export_read(*, actor, export: DsarExport, action: str = "dsar.export_downloaded") -> bytes:
+    """The export's bytes; each download (each reading of the summary page: ``action``
+    ``dsar.summary_viewed``) is audited."""
     path = _dir() / export.file_name
     payload = base64.b64decode(crypto.unseal(path.read_text(), aad=_aad(export)))
     with transaction.atomic():
-        DsarExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
+        if action == "dsar.export_downloaded":
+            DsarExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
         events.record(
             actor=actor,
-            action="dsar.export_downloaded",
+            action=action,
             obj=export,
             fields=[export.format],
             record_ids=_record_ids(export, payload),
         )
     return payload
+
+
+def summary_of(document: dict) -> dict:
+    """The export in words for the person's summary page (in the active language): each
+    record with what we hold, where it came from, why, until when, the messages we sent,
+    the consents, the sales and the re-permission requests; then the objections, who
+    sees the data, how long we keep it, and the person's rights."""
+    from consent.models import Channel, ConsentAction, Evidence
+    from deals.models import DealStatus
+
+    def label(choices, code):
+        return str(choices(code).label) if code in choices.values else (code or "—")
+
+    value_labels = {
+        "full_name": _("name"),
+        "company": _("company"),
+        "job_title": _("job title"),
+        "email": _("e-mail"),
+        "phone": _("phone"),
+        "profile_url": _("profile URL"),
+        "notes": _("notes written by our staff"),
+    }
+    records = []
+    for record in document["records"]:
+        origin = record["origin"]
+        account = origin.get("social_account") or {}
+        records.append(
+            {
+                "name": record["values"].get("full_name") or "—",
+                "values": [
+                    (value_labels.get(field, field), value)
+                    for field, value in record["values"].items()
+                    if value
+                ],
+                "source": str(SOURCES.get(record["source"], ENTERED)),
+                "network": _network_label(origin["network"]),
+                "account": account.get("handle") or "",
+                "collected_on": _date(_parse(record["collected_at"])),
+                "basis": _basis_label(record["lawful_basis"]),
+                "retention_until": _date(_parse_day(record["retention_until"])),
+                "restricted_on": _date(_parse(record["processing_restricted_at"]))
+                if record.get("processing_restricted_at")
+                else "",
+                "messages": [
+                    {
+                        "date": _date(_parse(attempt["sent_at"])),
+                        "channel": label(Channel, attempt["channel"]),
+                        "content": attempt["content"] or "",
+                        "account": (attempt.get("social_account") or {}).get("handle") or "",
+                    }
+                    for attempt in record["outreach"]
+                    if attempt["decision"] == "allow"
+                ],
+                "consents": [
+                    {
+                        "date": _date(_parse(event["occurred_at"])),
+                        "channel": label(Channel, event["channel"]),
+                        "action": label(ConsentAction, event["action"]),
+                        "purpose": event["purpose"] or "",
+                        "evidence": label(Evidence, event["evidence"]),
+                        "wording": event["wording_shown"] or "",
+                    }
+                    for event in record["consents"]
+                ],
+                "deals": [
+                    {
+                        "product": deal["product"],
+                        "status": label(DealStatus, deal["status"]),
+                        "amount": f"{deal['amount']} {deal['currency']}",
+                        "concluded_on": _date(_parse_day(deal["concluded_on"]))
+                        if deal["concluded_on"]
+                        else "",
+                    }
+                    for deal in record["deals"]
+                ],
+                "repermissions": [
+                    _date(_parse(entry["requested_at"]))
+                    for entry in record.get("repermission_requests", [])
+                ],
+            }
+        )
+    return {
+        "company": document["controller"]["name"],
+        "contact": document["controller"]["contact"],
+        "requested_on": _date(_parse(document["request"]["received_at"])),
+        "records": records,
+        "oppositions": [o["statement"] for o in document["oppositions"]],
+        "purposes": document["purposes"],
+        "recipients": document["recipients"],
+        "retention": document["retention"],
+        "rights": document["rights"],
+    }
 
 
 def _record_ids(export: DsarExport, payload: bytes) -> list[str]:

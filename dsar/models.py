@@ -84,9 +84,10 @@ class DataSubjectRequest(models.Model):
     extended_at = BoundedDateTimeField(null=True, blank=True)
     extension_months = models.PositiveSmallIntegerField(default=0)
     extension_reason = EncryptedTextField(_("extension reason"), blank=True, default="")
-    # When the person was e-mailed the extension and its reason (art. 12(3)); null: no
-    # e-mail address, the DPO tells them by other means.
-    extension_notified_at = BoundedDateTimeField(null=True, blank=True)
+    # Set only before mails went through the outbox (kept as evidence): the person was
+    # e-mailed the extension then. Since, ``extension_notified_at`` is the extension mail's
+    # ``sent_at`` (see ``DsarMail``).
+    legacy_extension_notified_at = BoundedDateTimeField(null=True, blank=True)
 
     verification_method = models.CharField(
         max_length=16, choices=VerificationMethod.choices, blank=True
@@ -129,7 +130,14 @@ class DataSubjectRequest(models.Model):
     completed_at = BoundedDateTimeField(null=True, blank=True)
     rejected_at = BoundedDateTimeField(null=True, blank=True)
     rejection_reason = EncryptedTextField(_("rejection reason"), blank=True, default="")
-    completion_notified_at = BoundedDateTimeField(null=True, blank=True)
+    # As ``legacy_extension_notified_at``: the completion e-mails sent before the outbox.
+    legacy_completion_notified_at = BoundedDateTimeField(null=True, blank=True)
+    # The completion's download link (access, portability): a keyed hash of its random part,
+    # never the token itself, and when it stops working.
+    download_token_index = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    download_expires_at = BoundedDateTimeField(null=True, blank=True)
     # The accountability record: what was done, in counts and ids, never personal values.
     outcome = models.JSONField(default=dict, blank=True)
 
@@ -166,6 +174,58 @@ class DataSubjectRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def mail_for(self, purpose: str):
+        """The ``DsarMail`` of this purpose, or None (prefetched ``mails`` are used)."""
+        for link in self.mails.all():
+            if link.purpose == purpose:
+                return link
+        return None
+
+    def _notified_at(self, purpose: str, legacy):
+        link = self.mail_for(purpose)
+        if link is None:
+            return legacy
+        return link.mail.sent_at if link.mail.status == "sent" else None
+
+    @property
+    def extension_notified_at(self):
+        """When the person's mailbox server accepted the extension mail; None until then
+        (queued, failed, or no e-mail address)."""
+        return self._notified_at(MailPurpose.EXTENSION, self.legacy_extension_notified_at)
+
+    @property
+    def completion_notified_at(self):
+        return self._notified_at(MailPurpose.COMPLETION, self.legacy_completion_notified_at)
+
+
+class MailPurpose(models.TextChoices):
+    VERIFICATION = "verification", _("Verification link")
+    EXTENSION = "extension", _("Extension notice")
+    COMPLETION = "completion", _("Completion")
+    REJECTION = "rejection", _("Rejection")
+
+
+class DsarMail(models.Model):
+    """A mail to the requester, and the request it is about: the DPO sees on the request
+    whether each one is queued, sent or failed, with the mail server's answer."""
+
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="mails")
+    mail = models.OneToOneField(
+        "mail.OutgoingMail", on_delete=models.CASCADE, related_name="dsar_link"
+    )
+    purpose = models.CharField(max_length=16, choices=MailPurpose.choices)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One of each: a redelivered job completes twice without mailing twice.
+            models.UniqueConstraint(fields=["request", "purpose"], name="dsar_mail_one_per_purpose")
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} mail"
 
 
 class ExportFormat(models.TextChoices):

@@ -9,7 +9,7 @@ records an objection.
 
 import json
 import logging
-import smtplib
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,10 @@ from consent.models import (
 from dsar import rules
 from dsar.models import (
     DataSubjectRequest,
+    DsarMail,
     EmployeeAttestation,
     Execution,
+    MailPurpose,
     ReceivedVia,
     RequestType,
     Status,
@@ -45,11 +47,12 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
 from prospects.models import Prospect
-from socialcrm.lib import urls
+from socialcrm.lib import crypto, urls
 from socialcrm.lib.dates import PARIS, in_past
 from webhooks.services import emit as emit_webhook
 
 VERIFY_SALT = "dsar.verify"
+DOWNLOAD_SALT = "dsar.download"
 # Who is asked to remove the person from their own accounts after an erasure: those who had
 # them in their network or contacted them, and colleagues the record was shared with.
 ATTESTATION_REASONS = {"owner", "outreach", "shared"}
@@ -163,20 +166,22 @@ def verification_token(dsar: DataSubjectRequest) -> str:
 
 def _send_verification(dsar: DataSubjectRequest, verify_url_builder) -> None:
     token = verification_token(dsar)
-    url = verify_url_builder(token) if verify_url_builder else f"/privacy/request/verify/{token}/"
-    address = dsar.email
-    with translation.override(dsar.language):
-        subject = _("Confirm your request about your personal data")
-        body = _(
-            "We received a request about your personal data (%(type)s).\n\n"
-            "To confirm that it comes from you, open this link within %(days)s days:\n%(url)s\n\n"
-            "If you did not make this request, ignore this message."
-        ) % {"type": dsar.get_type_display(), "days": rules.VERIFY_LINK_DAYS, "url": url}
-
-    _send_on_commit(subject, body, address, dsar_id=dsar.pk)
+    url = (
+        verify_url_builder(token) if verify_url_builder else _absolute("dsar-public-verify", token)
+    )
+    _mail_person(
+        dsar,
+        MailPurpose.VERIFICATION,
+        {"url": url, "days": rules.VERIFY_LINK_DAYS},
+    )
     dsar.status = Status.VERIFYING
     dsar.verification_sent_at = timezone.now()
     dsar.save(update_fields=["status", "verification_sent_at", "updated_at"])
+
+
+def _absolute(name: str, *args) -> str:
+    """A public page's address for a mail written outside any web request (the job)."""
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 @transaction.atomic
@@ -357,46 +362,38 @@ def dsar_extend(*, actor, dsar: DataSubjectRequest, reason: str, months: int = 2
     dsar.extension_months = months
     dsar.extension_reason = reason
     dsar.due_at = rules.due_at_for(dsar.received_at, extension_months=months)
-    # Art. 12(3): the person is told of the extension and why, before the first deadline
-    # (this is before it, checked above; the e-mail leaves on commit).
-    if dsar.email:
-        dsar.extension_notified_at = now
-        _mail_person(
-            dsar,
-            "extended",
-            {"first_deadline": first_deadline, "due_at": dsar.due_at, "reason": reason},
-            notified_field="extension_notified_at",
-        )
     dsar.save()
+    # Art. 12(3): the person is told of the extension and why, before the first deadline
+    # (this is before it, checked above). The mail is queued with the change and sent on
+    # commit; the request shows it notified once the person's mail server took it.
+    _mail_person(
+        dsar,
+        MailPurpose.EXTENSION,
+        {"first_deadline": first_deadline, "due_at": dsar.due_at, "reason": reason},
+    )
     events.record(actor=actor, action="dsar.extended", obj=dsar, fields=["due_at"])
     return dsar
 
 
-def _send_on_commit(subject: str, body: str, address: str, *, dsar_id, notified_field=None):
-    """Send once the transaction commits; a mail server that refuses or is down is logged
-    (the request's id, never the address) and, when given, ``notified_field`` goes back
-    to empty, so the request shows that the person was not told."""
-
-    def send():
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except (OSError, smtplib.SMTPException) as exc:
-            logger.warning(
-                "dsar %s: the e-mail to the person was not sent (%s)", dsar_id, type(exc).__name__
-            )
-            if notified_field:
-                DataSubjectRequest.objects.filter(pk=dsar_id).update(**{notified_field: None})
-
-    transaction.on_commit(send)
+MAIL_TEMPLATES = {
+    MailPurpose.VERIFICATION: "dsar_verification",
+    MailPurpose.EXTENSION: "dsar_extension",
+    MailPurpose.COMPLETION: "dsar_completion",
+    MailPurpose.REJECTION: "dsar_rejection",
+}
 
 
-def _mail_person(
-    dsar, template: str, context: dict, *, address: str | None = None, notified_field=None
-) -> None:
-    """E-mail the person in the request's language (French by default), on commit."""
+def _mail_person(dsar, purpose: str, context: dict, *, address: str | None = None):
+    """Queue the mail to the person in the request's language (French by default), in the
+    caller's transaction, linked to the request (``DsarMail``): the outbox sends it once
+    that commits, retries a refusing server, and the request shows queued, sent or failed
+    with the server's answer. Nothing without an e-mail address (the DPO tells the person
+    by other means); nothing twice for the same purpose. The ``DsarMail``, or None."""
+    from mail import services as mail_services
+
     address = address or dsar.email
-    if not address:
-        return
+    if not address or DsarMail.objects.filter(request=dsar, purpose=purpose).exists():
+        return None
     language = dsar.language if dsar.language in LANGUAGES else "fr"
     context = {
         **context,
@@ -404,15 +401,18 @@ def _mail_person(
         "company": settings.COMPANY_NAME,
         "contact": settings.DEFAULT_FROM_EMAIL,
         "reference": str(dsar.pk)[:8],
+        "request_url": _absolute("dsar-public"),
     }
     with translation.override(language), timezone.override(PARIS):
-        from dsar.models import RequestType as Types
-
-        context["type_label"] = str(Types(dsar.type).label)
-        subject = " ".join(render_to_string(f"dsar/emails/{template}_subject.txt", context).split())
-        body = render_to_string(f"dsar/emails/{template}_body.txt", context).strip() + "\n"
-
-    _send_on_commit(subject, body, address, dsar_id=dsar.pk, notified_field=notified_field)
+        context["type_label"] = str(RequestType(dsar.type).label)
+        mail = mail_services.queue_templated(
+            kind=f"dsar.{purpose}",
+            to=address,
+            template=MAIL_TEMPLATES[purpose],
+            context=context,
+            language=language,
+        )
+    return DsarMail.objects.create(request=dsar, mail=mail, purpose=purpose)
 
 
 @transaction.atomic
@@ -430,6 +430,7 @@ def dsar_reject(*, actor, dsar: DataSubjectRequest, reason: str) -> DataSubjectR
     dsar.rejected_at = timezone.now()
     dsar.save()
     events.record(actor=actor, action="dsar.rejected", obj=dsar, fields=["status"])
+    _mail_person(dsar, MailPurpose.REJECTION, {"reason": reason})
     return dsar
 
 
@@ -554,19 +555,52 @@ def _complete(*, dsar_id, outcome: dict, address: str | None = None) -> None:
     dsar.execution = Execution.DONE
     dsar.status = Status.COMPLETED
     dsar.completed_at = dsar.completed_at or timezone.now()
-    if address and dsar.completion_notified_at is None:
+    context = {"completed_at": dsar.completed_at, "records": len(dsar.prospect_ids)}
+    if (
+        address
+        and not DsarMail.objects.filter(request=dsar, purpose=MailPurpose.COMPLETION).exists()
+    ):
         # Once, even when a redelivered job completes twice.
-        dsar.completion_notified_at = timezone.now()
-        _mail_person(
-            dsar,
-            "completed",
-            {"completed_at": dsar.completed_at, "records": len(dsar.prospect_ids)},
-            address=address,
-            notified_field="completion_notified_at",
-        )
+        if dsar.type in (RequestType.ACCESS, RequestType.PORTABILITY):
+            context.update(_download_link(dsar))
+        _mail_person(dsar, MailPurpose.COMPLETION, context, address=address)
     dsar.save()
     events.record(actor="system", action="dsar.completed", obj=dsar, fields=[dsar.type])
     emit_webhook("dsar.completed", {"dsar_id": dsar.pk})
+
+
+def download_token_index(token: str) -> str | None:
+    """The stored form of a download token; None for a forged, cut or altered one."""
+    try:
+        raw = signing.Signer(salt=DOWNLOAD_SALT, sep=".").unsign(token)
+    except signing.BadSignature:
+        return None
+    return crypto.blind_index_of_normalised("dsar_download", raw)
+
+
+def _download_link(dsar) -> dict:
+    """A new link to the export and its summary: a random token, signed, kept only as a
+    keyed hash, valid ``DSAR_DOWNLOAD_DAYS`` (never past the export itself). ``{}``
+    when there is no export to link to."""
+    from dsar.models import DsarExport
+
+    export = (
+        DsarExport.objects.filter(request=dsar, deleted_at__isnull=True)
+        .order_by("expires_at")
+        .first()
+    )
+    if export is None:
+        return {}
+    token = signing.Signer(salt=DOWNLOAD_SALT, sep=".").sign(secrets.token_urlsafe(24))
+    dsar.download_token_index = download_token_index(token)
+    dsar.download_expires_at = min(
+        timezone.now() + timedelta(days=settings.DSAR_DOWNLOAD_DAYS), export.expires_at
+    )
+    return {
+        "download_url": _absolute("dsar-download", token),
+        "summary_url": _absolute("dsar-summary", token),
+        "download_expires_at": dsar.download_expires_at,
+    }
 
 
 def _acted_on_prospects(dsar, *, executing: bool):
@@ -741,7 +775,9 @@ def dsar_erase(*, actor, dsar_id) -> dict:
         request.message = ""
         request.corrections = ""
         request.verification_note = ""
+        request.download_token_index = None
         request.save()
+    mails_wiped = _wipe_sent_mails(related)
 
     previous = dsar.outcome.get("erased", {})
     erased = {
@@ -750,6 +786,7 @@ def dsar_erase(*, actor, dsar_id) -> dict:
         "outreach": previous.get("outreach", 0) + outreach,
         "exports": previous.get("exports", 0) + exports,
         "requests_wiped": len(related),
+        "mails_wiped": previous.get("mails_wiped", 0) + mails_wiped,
         **{key: previous.get(key, 0) + value for key, value in elsewhere.items()},
     }
     events.record(
@@ -765,6 +802,21 @@ def dsar_erase(*, actor, dsar_id) -> dict:
         "suppressed_indexes": [list(pair) for pair in pairs],
         "attestations": EmployeeAttestation.objects.filter(request=dsar).count(),
     }
+
+
+def _wipe_sent_mails(requests) -> int:
+    """The copies of the person in the mails we sent them (address, bodies): emptied once
+    the mail is done with (sent or failed). The row stays, with its kind, status, server
+    answer and dates: the proof that the person was told. A mail still queued (the
+    completion of this very erasure) keeps what it needs to be sent, and is emptied the
+    moment it is done (``dsar.signals``)."""
+    from dsar.signals import empty_mail
+    from mail.models import MailStatus, OutgoingMail
+
+    done = OutgoingMail.objects.filter(
+        dsar_link__request__in=requests, status__in=[MailStatus.SENT, MailStatus.FAILED]
+    )
+    return sum(empty_mail(mail) for mail in done)
 
 
 def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:

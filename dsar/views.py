@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -84,6 +84,93 @@ def public_verify(request, token):
             return render(request, "dsar/public_verify.html", {"invalid": True}, status=400)
         return render(request, "dsar/public_verify.html", {"verified": True})
     return render(request, "dsar/public_verify.html", {})
+
+
+def _download_target(request, token):
+    """The request and its live exports behind a mailed download link, or the refusal page:
+    404 for a forged, cut or altered token (nothing says whether it ever existed), 410 once
+    the link or the export has expired. The person's own language either way, once known."""
+    index = services.download_token_index(token)
+    dsar = (
+        DataSubjectRequest.objects.filter(download_token_index=index).first()
+        if index is not None
+        else None
+    )
+    if dsar is None:
+        return None, render(request, "dsar/download_refused.html", {"gone": False}, status=404)
+    with translation.override(dsar.language):
+        now = timezone.now()
+        live = {
+            e.format: e
+            for e in DsarExport.objects.filter(
+                request=dsar, deleted_at__isnull=True, expires_at__gt=now
+            )
+        }
+        if dsar.download_expires_at is None or dsar.download_expires_at <= now or not live:
+            return None, render(request, "dsar/download_refused.html", {"gone": True}, status=410)
+    return (dsar, live), None
+
+
+def _in_language(dsar, response):
+    response["Content-Language"] = dsar.language
+    return response
+
+
+def public_download(request, token):
+    """The page the completion mail links to: the summary, and the files to download."""
+    target, refused = _download_target(request, token)
+    if refused:
+        return refused
+    dsar, live = target
+    with translation.override(dsar.language):
+        response = render(
+            request,
+            "dsar/download.html",
+            {"token": token, "formats": sorted(live), "expires_at": dsar.download_expires_at},
+        )
+    return _in_language(dsar, response)
+
+
+def public_download_file(request, token, fmt):
+    target, refused = _download_target(request, token)
+    if refused:
+        return refused
+    dsar, live = target
+    export = live.get(fmt)
+    if export is None:
+        raise Http404
+    payload = exports.export_read(actor="public", export=export)
+    content_type = "application/json" if fmt == ExportFormat.JSON else "application/zip"
+    response = HttpResponse(payload, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
+    return response
+
+
+def public_summary(request, token):
+    """What we hold about the person, in words, in their language (no login: the token
+    in the mailed link is the capability)."""
+    target, refused = _download_target(request, token)
+    if refused:
+        return refused
+    dsar, live = target
+    export = live.get(ExportFormat.JSON)
+    if export is None:
+        raise Http404
+    document = json.loads(
+        exports.export_read(actor="public", export=export, action="dsar.summary_viewed")
+    )
+    with translation.override(dsar.language):
+        response = render(
+            request,
+            "dsar/summary.html",
+            {
+                "summary": exports.summary_of(document),
+                "token": token,
+                "formats": sorted(live),
+                "expires_at": dsar.download_expires_at,
+            },
+        )
+    return _in_language(dsar, response)
 
 
 @login_required

@@ -17,13 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import timezone
 
 from audit import events
 from consent.models import (
@@ -167,7 +164,9 @@ def repermission_request_batch(*, run_id: str, today: datetime.date, batch_size:
     by_owner: dict[int, list[tuple[uuid.UUID, datetime.date]]] = defaultdict(list)
     for prospect_id, owner_id, retention_until in claimed:
         by_owner[owner_id].append((prospect_id, retention_until))
-    transaction.on_commit(lambda: _ask_owners(by_owner))
+    # Queued with the requests, in this transaction: a mail server that is down fails
+    # nothing here; the outbox retries the mail until it is sent (or marked failed).
+    _ask_owners(by_owner)
     return Batch(counts, more=len(claimed) == batch_size)
 
 
@@ -265,34 +264,26 @@ def _audit(action: str, *, run_id: str, counts: dict[str, int]) -> None:
 
 
 def _ask_owners(by_owner: dict[int, list[tuple[uuid.UUID, datetime.date]]]) -> None:
-    """E-mail each owner the pages of the prospects to ask (ids only, no personal data)."""
+    """Queue a mail to each owner with the pages of the prospects to ask (links and dates
+    only, no personal data), in the company's language."""
+    from mail import services as mail_services
+
     owners = Employee.objects.select_related("user").in_bulk(list(by_owner))
     for owner_id, prospects in by_owner.items():
         owner = owners.get(owner_id)
         address = owner.user.email if owner is not None else ""
         if not address:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = ngettext(
-                "%(count)d prospect reaches the end of its retention period",
-                "%(count)d prospects reach the end of their retention period",
-                len(prospects),
-            ) % {"count": len(prospects)}
-            lines = [
-                _(
-                    "No contact has come from these people for almost the whole retention "
-                    "period. If you can, ask each of them once whether they want to stay in "
-                    "touch, and log their reply on their page: a reply keeps the record. "
-                    "Without one it is deleted after the date shown."
-                ),
-                "",
-            ]
-            lines += [
-                f"{reverse('prospect', args=[pk])}  ({until.isoformat()})"
-                for pk, until in prospects
-            ]
-        try:
-            send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:
-            # The request rows are the record of the attempt; a lost e-mail must not undo them.
-            logger.exception("retention: re-permission e-mail to employee %s failed", owner_id)
+        mail_services.queue_templated(
+            kind="retention.repermission",
+            to=address,
+            template="retention_repermission",
+            context={
+                "count": len(prospects),
+                "prospects": [
+                    {"url": settings.SITE_URL + reverse("prospect", args=[pk]), "until": until}
+                    for pk, until in prospects
+                ],
+            },
+            language=settings.LANGUAGE_CODE,
+        )

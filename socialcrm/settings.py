@@ -969,3 +969,9 @@ OPT_OUT_MAILTO = env_str("OPT_OUT_MAILTO", DPO_CONTACT)
 # sources, recipients and retention the public art. 14 notice page shows; the DPO edits
 # them in /register/. The page's version is the latest change among them.
 NOTICE_REGISTER_ACTIVITIES = env_list("NOTICE_REGISTER_ACTIVITIES", ["social-selling"])
+
+
+# --- Mail to requesters (dsar/) ---
+# How long the link mailed with a completed access request opens the export and its
+# plain-language summary (never past the export's own DSAR_EXPORT_DAYS).
+DSAR_DOWNLOAD_DAYS = env_int("DSAR_DOWNLOAD_DAYS", 7, minimum=1)

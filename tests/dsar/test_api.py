@@ -9,7 +9,7 @@ from consent.models import Opposition
 from dsar.models import DataSubjectRequest
 from socialcrm.lib import crypto
 from tests.audit.queries import audit_write_queries
-from tests.dsar.factories import DsarFactory
+from tests.dsar.factories import DsarFactory, deliver_queued
 from tests.factories import EmployeeFactory
 
 PUBLIC = "/api/dsar/public/"
@@ -29,6 +29,7 @@ def test_public_request_is_accepted_and_emails_a_verification_link(
             {"type": "access", "email": " Jane.Doe@Example.com", "full_name": "Jane Doe"},
             content_type="application/json",
         )
+    deliver_queued()
     assert response.status_code == 202
     dsar = DataSubjectRequest.objects.get()
     assert dsar.status == "verifying"
@@ -261,8 +262,9 @@ def test_dpo_list_is_paginated_overdue_first_and_filters_by_status(
     DsarFactory(due_at=now + datetime.timedelta(days=20))
     done = DsarFactory(due_at=now - datetime.timedelta(days=9), status="completed")
     client = api_as(dpo)
-    # Token with user and employee, count, page; the DPO's read goes in the audit trail.
-    with django_assert_num_queries(3 + audit_write_queries()):
+    # Token with user and employee, count, page, the page's mails (one query for all); the
+    # DPO's read goes in the audit trail.
+    with django_assert_num_queries(4 + audit_write_queries()):
         body = client.get("/api/dsar/").json()
     ids = [row["id"] for row in body["results"]]
     assert ids[:2] == [str(late.pk), str(soon.pk)]
@@ -361,3 +363,40 @@ def test_the_dpo_form_refuses_a_future_receipt_date(client, dpo):
     assert response.status_code == 200
     assert "received_at" in response.context["form"].errors
     assert not DataSubjectRequest.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "headers", "language"),
+    [
+        ({}, {}, "fr"),  # nothing said: French
+        ({}, {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.8"}, "en"),
+        ({"language": "en"}, {"HTTP_ACCEPT_LANGUAGE": "fr"}, "en"),  # said outright
+        ({"language": "fr"}, {}, "fr"),
+    ],
+)
+def test_a_public_request_is_answered_in_the_language_asked(
+    client, django_capture_on_commit_callbacks, body, headers, language
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            PUBLIC,
+            {"type": "access", "email": "jane@example.com", "full_name": "Jane Doe", **body},
+            content_type="application/json",
+            **headers,
+        )
+    deliver_queued()
+    assert response.status_code == 202
+    assert DataSubjectRequest.objects.get().language == language
+    subject = mail.outbox[0].subject
+    assert ("Confirmez" in subject) is (language == "fr")
+
+
+@pytest.mark.django_db
+def test_a_public_request_in_another_language_is_refused(client):
+    response = client.post(
+        PUBLIC,
+        {"type": "access", "email": "jane@example.com", "full_name": "Jane", "language": "de"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "language" in response.json()

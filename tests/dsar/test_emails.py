@@ -12,7 +12,7 @@ from django.utils import timezone
 from dsar import services
 from dsar.models import DataSubjectRequest
 from socialcrm.lib import crypto
-from tests.dsar.factories import DsarFactory
+from tests.dsar.factories import DsarFactory, deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +49,16 @@ def test_an_extension_emails_the_person_the_reason_and_the_new_date_in_their_lan
     with django_capture_on_commit_callbacks(execute=True):
         with _frozen(now):
             response = extend(api_as, dpo, dsar)
+    deliver_queued()
     assert response.status_code == 202, response.json()
-    assert response.json()["extension_notified_at"] is not None
+    # Queued with the extension; the person counts as told once their server took it.
+    assert response.json()["extension_notified_at"] is None
+    assert [(m["purpose"], m["status"]) for m in response.json()["mails"]] == [
+        ("extension", "queued")
+    ]
+    after = api_as(dpo).get(f"/api/dsar/{dsar.pk}/").json()
+    assert after["extension_notified_at"] is not None
+    assert [(m["purpose"], m["status"]) for m in after["mails"]] == [("extension", "sent")]
     [message] = mail.outbox
     assert message.to == ["jane@example.com"]
     assert subject in message.subject
@@ -94,6 +102,7 @@ def test_an_extension_only_before_the_first_deadline(
     dsar = DsarFactory(received_at=received)
     with django_capture_on_commit_callbacks(execute=True), _frozen(dsar.due_at - before_deadline):
         response = extend(api_as, dpo, dsar)
+    deliver_queued()
     assert response.status_code == (202 if accepted else 400)
     assert len(mail.outbox) == (1 if accepted else 0)
     dsar.refresh_from_db()
@@ -116,10 +125,11 @@ def test_without_an_email_address_the_page_tells_the_dpo_to_inform_the_person(ap
 @pytest.mark.parametrize(
     ("type_", "language", "line"),
     [
-        ("access", "en", "will send you a copy of the data we hold about you"),
+        ("access", "en", "What we hold about you, explained in plain words"),
         ("erasure", "en", "We erased the data we held about you."),
         ("objection", "en", "We will no longer contact you."),
-        ("access", "fr", "vous enverra une copie des données"),
+        ("access", "fr", "Ce que nous détenons sur vous, expliqué simplement"),
+        ("restriction", "en", "We restricted the processing of your data"),
         ("erasure", "fr", "Nous avons effacé les données"),
     ],
 )
@@ -136,6 +146,7 @@ def test_completion_emails_the_person_once(
     assert "CNIL" in message.body
     # A redelivered job completes again without a second e-mail.
     services._complete(dsar_id=dsar.pk, outcome={}, address="jane@example.com")
+    deliver_queued()
     assert len(mail.outbox) == 1
 
 
@@ -152,6 +163,7 @@ def _run_to_completion(dpo, capture_on_commit, **request):
         services.dsar_execute(actor=dpo.user, dsar=dsar)
     with capture_on_commit(execute=True):
         services.dsar_run(dsar_id=dsar.pk)
+    deliver_queued()
     dsar.refresh_from_db()
     return dsar
 
@@ -162,20 +174,66 @@ def _frozen(moment):
 
 
 def test_a_mail_server_that_is_down_leaves_the_request_completed_and_not_notified(
-    dpo, django_capture_on_commit_callbacks, settings, caplog
+    dpo, django_capture_on_commit_callbacks, settings, caplog, api_as
 ):
-    """SMTP refused: the request is done all the same, its page shows nobody was told, and
-    the log names the request, never the address."""
+    """SMTP down: the request is done all the same; the mail stays queued and is tried
+    again until it fails; the request shows nobody was told, with the error met; the log
+    names the mail, never the address."""
     import socket
+
+    from mail import services as mail_services
 
     with socket.socket() as closed:  # a loopback port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    dsar = _run_to_completion(dpo, django_capture_on_commit_callbacks, type="access")
+    settings.MAIL_MAX_ATTEMPTS = 3
+    dsar = _run_to_completion(dpo, django_capture_on_commit_callbacks, type="erasure")
 
     assert dsar.status == "completed"
+    [link] = dsar.mails.all()
+    assert (link.purpose, link.mail.status) == ("completion", "queued")  # to be tried again
     assert dsar.completion_notified_at is None
-    assert str(dsar.pk) in caplog.text and "not sent" in caplog.text
+    while link.mail.status == "queued":  # the retries (the worker's, or the sweep's)
+        mail_services.deliver(str(link.mail.pk))
+        link.mail.refresh_from_db()
+    body = api_as(dpo).get(f"/api/dsar/{dsar.pk}/").json()
+    assert body["completion_notified_at"] is None
+    [shown] = body["mails"]
+    assert (shown["purpose"], shown["status"], shown["attempts"]) == ("completion", "failed", 3)
+    assert "ConnectionRefusedError" in shown["last_response"]
     assert "jane@example.com" not in caplog.text
+
+
+def test_an_erasure_empties_the_mails_already_sent_to_the_person(
+    api_as, dpo, django_capture_on_commit_callbacks
+):
+    """The extension mail's copy of the address and the reason go with the erasure; the row
+    stays as the proof the person was told (kind, status, server answer, date)."""
+    dsar = DsarFactory(
+        type="erasure",
+        email="jane@example.com",
+        verified_at=timezone.now(),
+        verified_identifiers=["email"],
+        status="in_progress",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert extend(api_as, dpo, dsar).status_code == 202
+    deliver_queued()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+    deliver_queued()
+
+    extension, completion = (link.mail for link in dsar.mails.order_by("created_at", "id"))
+    assert (extension.status, extension.recipient, extension.text_body) == ("sent", "", "")
+    assert extension.sent_at is not None
+    # The completion needed the address to leave; once sent, it is emptied too.
+    assert [m.to for m in mail.outbox] == [["jane@example.com"], ["jane@example.com"]]
+    assert "Nous avons effacé les données" in mail.outbox[1].body
+    assert (completion.status, completion.recipient, completion.text_body) == ("sent", "", "")
+    dsar.refresh_from_db()
+    assert dsar.outcome["erased"]["mails_wiped"] == 1
+    assert dsar.extension_notified_at == extension.sent_at

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dsar.models import DataSubjectRequest, DsarExport
 from dsar.services import verification_token
-from tests.dsar.factories import DsarFactory
+from tests.dsar.factories import DsarFactory, deliver_queued
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def test_a_public_request_is_recorded_then_confirmed_by_the_emailed_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("dsar-public"), FORM)
+    deliver_queued()
     assert response.status_code == 302
     dsar = DataSubjectRequest.objects.get()
     assert (dsar.status, dsar.email) == ("verifying", "jane@example.com")
