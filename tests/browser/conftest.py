@@ -51,6 +51,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violation(request):
+    """No page of a browser test may break the Content-Security-Policy: a blocked inline
+    style or script is a broken page for the user, and a report at ``/csp-report/``."""
+    from socialcrm.views import csp_reports_received
+
+    before = csp_reports_received()
+    yield
+    if "csp_violation_expected" not in request.keywords:
+        assert csp_reports_received() == before, "a page reported a CSP violation (see the log)"
+
+
 class SerialWSGIServer(WSGIServer):
     """The live server answering one request at a time (with ``Connection: close``).
 

@@ -74,6 +74,8 @@ def _wait_for(condition, page) -> None:
         page.wait_for_timeout(100)
 
 
+# It injects a script at the end to prove the reports are heard.
+@pytest.mark.csp_violation_expected
 def test_the_dpo_clicks_every_link_of_a_hostile_prospect_and_nothing_runs(
     page, live_server, hostile_prospect
 ):

@@ -145,8 +145,9 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     page.get_by_role("button", name="Consigner cette prise de contact").click()
     logged = panel.locator(".final-content")
     expect(logged).to_contain_text("Bonjour Camille, voici notre offre comme convenu.")
-    expect(logged).to_contain_text("Pour vous opposer à nos messages : répondez STOP")
-    expect(logged).to_contain_text("STOP")
+    # The objection paragraph, apart, with the person's own one-click link.
+    expect(logged).to_contain_text(re.compile(r"Pour vous opposer à nos messages : \S+/o/\S{24}/"))
+    expect(logged).to_contain_text("(en un clic), ou répondez STOP")
     screenshot(page, "journey1-contact-logged")
     attempt = OutreachAttempt.objects.get(decision="allow")
     assert attempt.prospect.full_name == "Camille Martin"

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 # Not the project's pages: Django's admin (its own CSRF-protected forms) and the
 # development static file server (GET only, absent in production).
 NOT_OURS = ("api/", "admin/", "^static/")
-# Browsers post CSP violation reports without a token; the endpoint only counts them.
-CSRF_EXEMPT = ("csp-report/",)
+# Browsers post CSP violation reports without a token; the endpoint only counts them. Mail
+# clients post the one-click objection (RFC 8058) without cookies: the unguessable link is
+# the capability, and it can only ever object (tests/consent/test_objection_link.py).
+CSRF_EXEMPT = ("csp-report/", "o/<str:token>/")
 
 SAMPLE_ARGUMENTS = {
     "<uuid:pk>": str(uuid.UUID(int=7)),
