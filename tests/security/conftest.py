@@ -167,6 +167,27 @@ def build_company() -> Company:
         departure_date=timezone.localdate() + datetime.timedelta(days=14),
         successor=people["outsider"],
     )
+    # Mail the app sent: an outreach with its objection link, and a requester's mail.
+    from consent import optout
+    from dsar.models import DsarMail
+    from mail import services as mail_services
+
+    owner_prospect = objects["prospects"]["owner"]
+    outreach_mail = mail_services.queue(
+        kind="outreach",
+        to="scoped.owner@example.com",
+        subject="Bonjour",
+        text=f"Bonjour\n\n{optout.objection_url(prospect=owner_prospect, channel='email')}",
+    )
+    objects["outreach"]["owner"].mail = outreach_mail
+    objects["outreach"]["owner"].save(update_fields=["mail"])
+    DsarMail.objects.create(
+        request=objects["dsar"],
+        mail=mail_services.queue(
+            kind="dsar.verification", to="subject@example.com", subject="Confirm", text="Link"
+        ),
+        purpose="verification",
+    )
     objects["webhook"] = WebhookSubscription.objects.create(
         url="https://hooks.example.net/socialcrm",
         secret="matrix-secret-0123456789",

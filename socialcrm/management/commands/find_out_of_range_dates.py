@@ -21,6 +21,7 @@ OUR_APPS = {
     "deals",
     "dsar",
     "imports",
+    "mail",
     "offboarding",
     "onboarding",
     "outbox",
