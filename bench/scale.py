@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bench import summary
 
@@ -263,11 +264,11 @@ def _make_compliant(employee) -> None:
 
     for version in current_versions().filter(required_for_prospecting=True):
         charter_acknowledge(employee=employee, version=version, via="api")
+    # Completed a month ago, valid for the configured period (a date ten years ahead at most).
     training_record(
         actor=None,
         employee=employee,
-        completed_at=datetime.date(2026, 1, 5),
-        valid_until=datetime.date(2099, 12, 31),
+        completed_at=timezone.localdate() - datetime.timedelta(days=30),
     )
 
 

@@ -166,6 +166,8 @@ def server(tmp_path_factory):
         ("hera", "hr"),
         ("ada", "admin"),
         ("victor", "rep"),
+        ("lena", "rep"),
+        ("dora", "dpo"),
     ):
         manage("add_employee", username, "--role", role, f"--password={PASSWORD}")
     port = _free_port()
@@ -181,6 +183,7 @@ def server(tmp_path_factory):
             start_new_session=True,
         )
     running = Server(port, log)
+    running.manage = manage
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -459,3 +462,82 @@ def test_a_forged_forwarded_for_does_not_lift_the_public_request_throttle(server
     ]
     assert 429 not in statuses[: limit - 1], statuses
     assert statuses[-1] == 429, statuses
+
+
+def test_a_departed_employees_token_and_password_stop_on_the_departure_date(server):
+    token = _new_token(server, "lena")
+    assert _send(server, "GET", "/api/prospects/", token, {})[0] == 200
+    # HR records the departure late, and nobody starts the offboarding case.
+    server.manage(
+        "shell",
+        "-c",
+        "import datetime; from people.models import Employee; "
+        "e = Employee.objects.get(user__username='lena'); today = datetime.date.today(); "
+        "e.hire_date = today - datetime.timedelta(days=90); "
+        "e.departure_date = today - datetime.timedelta(days=1); e.save()",
+    )
+    assert _send(server, "GET", "/api/prospects/", token, {})[0] == 401
+    status, _, _ = server.request(
+        "POST",
+        "/api/auth/token/",
+        json.dumps({"username": "lena", "password": PASSWORD}),
+        {"Content-Type": "application/json"},
+    )
+    assert status in (400, 401)
+
+
+def test_a_weak_password_is_refused_naming_the_field(server):
+    hr = _new_token(server, "hera")
+    status, body = _send(
+        server,
+        "POST",
+        "/api/employees/",
+        hr,
+        {"username": "weakling", "role": "rep", "password": "123456", "hire_date": "2026-01-05"},
+    )
+    assert status == 400 and "password" in body, body
+
+
+def test_a_browser_session_lasts_twelve_hours_not_two_weeks(server):
+    _, headers, body = server.request("GET", "/login/")
+    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    status, headers, _ = server.request(
+        "POST",
+        "/login/",
+        urllib.parse.urlencode(
+            {"username": "mallory", "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie}",
+            "Origin": f"http://127.0.0.1:{server.port}",
+        },
+    )
+    assert status == 302
+    # http.client joins the Set-Cookie headers with ", ": the session cookie's own part.
+    session = headers["Set-Cookie"].split("sessionid=", 1)[1].split(", csrftoken=")[0]
+    assert "Max-Age=43200" in session and "HttpOnly" in session
+
+
+def test_the_dpo_reading_the_prospect_list_is_in_the_audit_trail(server, token):
+    _send(
+        server,
+        "POST",
+        "/api/prospects/",
+        token,
+        {
+            "full_name": "Audited Person",
+            "kind": "b2b",
+            "network": "linkedin",
+            "source": "connection",
+            "collected_at": "2026-03-02T10:00:00+01:00",
+        },
+    )
+    dpo = _new_token(server, "dora")
+    status, page = _send(server, "GET", "/api/prospects/", dpo, {})
+    assert status == 200 and page["results"]
+    status, trail = _send(server, "GET", "/api/audit/?action=personal_data.listed", dpo, {})
+    assert status == 200
+    listed = [e for e in trail["results"] if e["action"] == "personal_data.listed"]
+    assert listed and {r["id"] for r in page["results"]} <= set(listed[0]["record_ids"])
