@@ -55,18 +55,24 @@ def _verified_tag(token) -> bytes | None:
     return tag if hmac.compare_digest(mac, _mac(tag)) else None
 
 
-def token_for(*, prospect, channel: str) -> str:
-    """The token of (prospect, channel); its link row is stored the first time."""
+def token_for(*, prospect, channel: str, store: bool = True) -> str:
+    """The token of (prospect, channel); its link row is stored the first time.
+
+    ``store=False`` computes it without the database (the gate's check shows the text a
+    message will carry): the same token, stored when the message is logged or sent.
+    """
     tag = _tag(prospect.pk, channel)
-    ObjectionLink.objects.get_or_create(
-        digest=_digest(tag), defaults={"prospect": prospect, "channel": channel}
-    )
+    if store:
+        ObjectionLink.objects.get_or_create(
+            digest=_digest(tag), defaults={"prospect": prospect, "channel": channel}
+        )
     return base64.urlsafe_b64encode(tag + _mac(tag)).decode("ascii")
 
 
-def objection_url(*, prospect, channel: str) -> str:
+def objection_url(*, prospect, channel: str, store: bool = True) -> str:
     """The absolute one-click URL for (prospect, channel): ``{SITE_URL}/o/{token}/``."""
-    return f"{settings.SITE_URL}{PATH_PREFIX}{token_for(prospect=prospect, channel=channel)}/"
+    token = token_for(prospect=prospect, channel=channel, store=store)
+    return f"{settings.SITE_URL}{PATH_PREFIX}{token}/"
 
 
 def link_for(token) -> ObjectionLink | None:

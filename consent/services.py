@@ -168,20 +168,26 @@ class NoteTooLong(ValidationError):
         }
 
 
-def _objection_url(prospect, channel: str) -> str | None:
+def _objection_url(prospect, channel: str, *, store: bool) -> str | None:
     """The person's one-click link for this channel; None without a known prospect, or
     without the key to sign it: the gate then fails closed too (``gate_error``), so no
     message goes out with that text."""
     if prospect is None:
         return None
     try:
-        return optout.objection_url(prospect=prospect, channel=channel)
+        return optout.objection_url(prospect=prospect, channel=channel, store=store)
     except crypto.KeyConfigurationError:
         return None
 
 
 def final_content_of(
-    content: str, *, append_notice: bool, channel: str, prospect=None, social_account=None
+    content: str,
+    *,
+    append_notice: bool,
+    channel: str,
+    prospect=None,
+    social_account=None,
+    store_link: bool = True,
 ) -> str:
     """The message as it will be sent: with the art. 14 notice appended where it is due
     (RULES 15), in the prospect's language, carrying the person's one-click objection
@@ -190,6 +196,8 @@ def final_content_of(
 
     A connection request's note that does not fit the network's invitation once its
     short notice is appended is refused (``NoteTooLong`` on ``content``), never cut.
+    ``store_link=False`` (the check) shows the same link without writing it: the gate's
+    check reads only; the log stores it.
     """
     carries = notice.carries_notice(channel=channel, content=content, append_notice=append_notice)
     if not carries and channel != "connection_request":
@@ -198,7 +206,7 @@ def final_content_of(
     final = content
     appended = ""
     if carries:
-        link = _objection_url(prospect, channel)
+        link = _objection_url(prospect, channel, store=store_link)
         appended = notice.notice_for(channel=channel, objection_url=link, **facts)
         final = notice.with_notice(content, appended)
     if channel == "connection_request":
@@ -242,6 +250,7 @@ def outreach_check(*, now=None, content_version=None, **inputs):
         channel=inputs["channel"],
         prospect=prospect,
         social_account=inputs.get("social_account"),
+        store_link=False,
     )
     return gate.decide(facts), prospect
 

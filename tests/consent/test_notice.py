@@ -496,3 +496,24 @@ def test_the_link_in_the_notice_objects_for_the_person(api_as, rep, professional
     response = send(api_as(rep), professional, "email")
     assert response.status_code == 403
     assert "opposition" in [r["code"] for r in response.json()["reasons"]]
+
+
+@pytest.mark.django_db
+def test_the_check_writes_no_link_and_the_log_stores_the_same_one(
+    api_as, rep, professional, linkedin_account
+):
+    from consent.models import ObjectionLink
+
+    client = api_as(rep)
+    body = {"prospect": str(professional.pk), "channel": "email", "content": NOTE}
+    assert client.post("/api/outreach/check/", body, format="json").status_code == 200
+    # The gate's check only reads: the link the text will carry is not written yet.
+    assert not ObjectionLink.objects.exists()
+
+    final = send(client, professional, "email").json()["final_content"]
+    [link] = ObjectionLink.objects.all()
+    assert (link.prospect_id, link.channel) == (professional.pk, "email")
+    path = final.split("https://crm.exemple.fr")[-1].split(" ")[0]
+    from consent import optout
+
+    assert optout.link_for(path.removeprefix("/o/").rstrip("/")) == link
