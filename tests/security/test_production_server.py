@@ -446,6 +446,73 @@ def _sign_in(server, path: str, username: str, password: str) -> int:
     return status
 
 
+def test_a_verified_email_with_a_victims_phone_exports_nothing_unconfirmed(server, token):
+    """The public request proves its e-mail only: the victim's record matched on the phone
+    the attacker typed waits for the DPO, and nothing runs before."""
+    victim_phone = "+33 6 48 27 19 53"
+    status, victim = _send(
+        server,
+        "POST",
+        "/api/prospects/",
+        token,
+        {
+            "full_name": "Paul Victime",
+            "kind": "b2b",
+            "phone": victim_phone,
+            "network": "linkedin",
+            "source": "connection",
+            "collected_at": "2026-03-02T10:00:00+01:00",
+        },
+    )
+    assert status == 201, victim
+    status, _, _ = server.request(
+        "POST",
+        "/api/dsar/public/",
+        json.dumps(
+            {
+                "type": "access",
+                "email": "eve.attacker@example.org",
+                "phone": victim_phone,
+                "full_name": "Paul Victime",
+            }
+        ),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 202
+    dpo = _new_token(server, "dora")
+    requests = _send(server, "GET", "/api/dsar/", dpo, {})[1]["results"]
+    [request] = [r for r in requests if r["email"] == "eve.attacker@example.org"]
+    path = f"/api/dsar/{request['id']}/"
+    assert _send(server, "POST", f"{path}verify/", dpo, {"note": "link clicked"})[0] == 202
+
+    matches = {m["prospect"]: m for m in _send(server, "GET", f"{path}matches/", dpo, {})[1]}
+    assert matches[victim["id"]]["matched_on"] == ["phone"]
+    assert matches[victim["id"]]["verified"] is False
+    status, body = _send(server, "POST", f"{path}execute/", dpo, {})
+    assert (status, body["code"]) == (409, "matches_unconfirmed")
+
+
+def test_a_formula_in_a_csv_export_is_written_as_text(server):
+    server.manage(
+        "shell",
+        "-c",
+        "from register.models import ProcessingActivity; "
+        "ProcessingActivity.objects.filter(pk=ProcessingActivity.objects.first().pk)"
+        '.update(name_en=\'=HYPERLINK("http://evil.example/","Open")\')',
+    )
+    dpo = _new_token(server, "dora")
+    status, headers, body = server.request(
+        "GET", "/api/register/export/?format=csv", headers={"Authorization": f"Token {dpo}"}
+    )
+    assert status == 200 and "no-store" in headers.get("Cache-Control", "")
+    text = body.decode("utf-8-sig")
+    assert "HYPERLINK" in text
+    cells = re.findall(r'(?:^|,)"?([^,"\n]*HYPERLINK)', text, flags=re.M)
+    assert cells
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@")), cell
+
+
 @pytest.mark.services
 def test_a_forged_forwarded_for_does_not_lift_the_public_request_throttle(server):
     limit = int(os.environ.get("DSAR_PUBLIC_THROTTLE_RATE", "20/hour").split("/")[0])
