@@ -13,7 +13,6 @@ builds the same data with ``bench/scale.py``'s builders first:
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -190,27 +189,13 @@ def main() -> int:
     options = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialcrm.settings")
-    import django
+    from bench import standalone
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        say("bench: needs DATABASE_URL=postgres://… (the benchmark measures PostgreSQL); skipped")
-        return 0
-    original_name = database["NAME"]
-    database.setdefault("TEST", {})["NAME"] = f"{original_name}_dashboard_bench"
-    settings.DEBUG = False
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        started = time.perf_counter()
-        run(prospects=options.prospects, explain=options.explain)
-        say(f"dash     {time.perf_counter() - started:.0f} s in all")
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+    with standalone.scratch_database("dashboard_bench") as ready:
+        if ready:
+            started = time.perf_counter()
+            run(prospects=options.prospects, explain=options.explain)
+            say(f"dash     {time.perf_counter() - started:.0f} s in all")
     return 0
 
 

@@ -278,28 +278,14 @@ def run() -> None:
 
 
 def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialcrm.settings")
-    import django
+    from bench import standalone
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
+    with standalone.scratch_database("offboarding_bench") as ready:
+        if ready:
+            run()
+            from bench import summary
 
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        say("bench: needs DATABASE_URL=postgres://…; skipped")
-        return 0
-    original_name = database["NAME"]
-    database.setdefault("TEST", {})["NAME"] = f"{original_name}_offboarding_bench"
-    settings.DEBUG = False
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        run()
-        from bench import summary
-
-        summary.print_table()
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+            summary.print_table()
     return 0
 
 
