@@ -244,14 +244,17 @@ def outreach_check(*, now=None, content_version=None, **inputs):
     except Exception:
         logger.exception("gate: gathering facts failed; denying")
         return gate.gate_error(), None
-    final_content_of(
-        inputs.get("content", ""),
-        append_notice=inputs.get("append_notice", True),
-        channel=inputs["channel"],
-        prospect=prospect,
-        social_account=inputs.get("social_account"),
-        store_link=False,
-    )
+    if inputs["channel"] == "connection_request":
+        # Only an invitation's note can be too long with its notice: other channels skip
+        # building a text the check does not show.
+        final_content_of(
+            inputs.get("content", ""),
+            append_notice=inputs.get("append_notice", True),
+            channel=inputs["channel"],
+            prospect=prospect,
+            social_account=inputs.get("social_account"),
+            store_link=False,
+        )
     return gate.decide(facts), prospect
 
 
