@@ -111,6 +111,8 @@ class Prospect(models.Model):
     processing_restricted_at = BoundedDateTimeField(
         _("processing restricted at"), null=True, blank=True
     )
+    # The earliest open follow-up's date (prospects.followups keeps it), None when none.
+    next_follow_up_on = BoundedDateField(_("next follow-up"), null=True, blank=True, editable=False)
     created_at = BoundedDateTimeField(auto_now_add=True)
     updated_at = BoundedDateTimeField(auto_now=True)
 
@@ -214,3 +216,49 @@ class ProspectUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("prospect share")
+
+
+class FollowUp(models.Model):
+    """A follow-up a rep plans on a prospect: "follow up on 12 Dec", with a note.
+
+    ``Prospect.next_follow_up_on`` mirrors the earliest open one (``prospects.followups``
+    keeps it), so the list shows and sorts by it without a subquery per row.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed by followup_open_prospect (prospect first).
+    prospect = models.ForeignKey(
+        Prospect, on_delete=models.CASCADE, related_name="follow_ups", db_index=False
+    )
+    # Who follows up: the rep whose day it fills. Indexed by followup_open_owner.
+    owner = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="follow_ups", db_index=False
+    )
+    due_on = BoundedDateField(_("follow up on"))
+    # Free text about a person: sealed like the prospect's notes.
+    note = EncryptedTextField(_("note"), max_length=500, blank=True, default="")
+    done_at = BoundedDateTimeField(_("done at"), null=True, blank=True)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "created_at", "id"]
+        indexes = [
+            # The rep's "Today": their open follow-ups, earliest first.
+            models.Index(
+                fields=["owner", "due_on"],
+                condition=Q(done_at__isnull=True),
+                name="followup_open_owner",
+            ),
+            # The prospect's open follow-ups (its next one, its Contact panel).
+            models.Index(
+                fields=["prospect", "due_on"],
+                condition=Q(done_at__isnull=True),
+                name="followup_open_prospect",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.due_on} ({self.pk})"
