@@ -60,6 +60,7 @@ from offboarding.models import (
 from outbox import services as outbox
 from people import services as people_services
 from people.models import Employee, EmployeeStatus, Role, paris_today
+from prospects import followups
 from prospects import services as prospect_services
 from prospects.models import Prospect, ProspectUserObjectPermission, Provenance, ValueHistory
 from socialcrm.lib import database
@@ -429,6 +430,13 @@ def _transfer_data(case: Offboarding, step: OffboardingStep) -> str:
         .values_list("id", flat=True)[: batch_size(step.key)]
     )
     if not ids:
+        # Follow-ups they planned on colleagues' prospects (a manager's on the team's) go to
+        # the successor too; those on their own network go with it at the purge.
+        followups.follow_ups_transfer(
+            from_owner=case.employee,
+            to_owner=case.successor,
+            prospects=Prospect.objects.exclude(owner=case.employee),
+        )
         step.counts = {**step.counts, "successor": case.successor_id}
         return StepStatus.DONE
     # The ids as one array parameter on PostgreSQL (``AnyOf``): thousands of literals in an

@@ -23,7 +23,7 @@ from consent import wording
 from consent.selectors import opposed_scopes
 from people.models import Employee, EmployeeStatus, Role
 from people.selectors import employee_of, role_of
-from prospects import rules
+from prospects import followups, rules
 from prospects.models import (
     Prospect,
     ProspectTally,
@@ -263,14 +263,16 @@ def prospects_transfer(*, actor, from_owner: Employee, to_owner: Employee, prosp
 
     One conditional UPDATE (``… WHERE owner = from_owner AND <prospects>``), so a batch
     run twice moves nothing the second time; returns how many moved. Shares to
-    colleagues go along with the record; a share the new owner had on it is now
-    redundant and is removed.
+    colleagues and the open follow-ups go along with the record; a share the new owner had
+    on it is now redundant and is removed.
     """
     still_theirs = prospects.filter(owner=from_owner)
     redundant = ProspectUserObjectPermission.objects.filter(user_id=to_owner.user_id)
     # Usually the new owner holds no share at all: one indexed probe instead of a join.
     if redundant.exists():
         redundant.filter(content_object_id__in=still_theirs.values("id")).delete()
+    # Their open follow-ups on these prospects go with them: the new owner's day now.
+    followups.follow_ups_transfer(from_owner=from_owner, to_owner=to_owner, prospects=still_theirs)
     moved = still_theirs.update(owner=to_owner, updated_at=timezone.now())
     if moved:
         events.record(
