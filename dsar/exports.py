@@ -68,6 +68,11 @@ def export_document(dsar: DataSubjectRequest) -> dict:
         prospect_id__in=[p.pk for p in matches.prospects]
     ).select_related("recorded_by__user"):
         history_by_prospect.setdefault(entry.prospect_id, []).append(entry)
+    from prospects.models import FollowUp
+
+    follow_ups_by_prospect = {}
+    for follow_up in FollowUp.objects.filter(prospect_id__in=ids).select_related("owner__user"):
+        follow_ups_by_prospect.setdefault(follow_up.prospect_id, []).append(follow_up)
     jobs_by_owner = {}
     for job in matches.import_jobs:
         jobs_by_owner.setdefault(job.owner_id, []).append(job)
@@ -82,6 +87,7 @@ def export_document(dsar: DataSubjectRequest) -> dict:
                 jobs=jobs_by_owner.get(prospect.owner_id, []),
                 deals=deals_by_prospect.get(prospect.pk, []),
                 repermissions=repermissions_by_prospect.get(prospect.pk, []),
+                follow_ups=follow_ups_by_prospect.get(prospect.pk, []),
             )
             for prospect in matches.prospects
         ]
@@ -314,7 +320,9 @@ def _username(employee):
     return employee.username if employee is not None else None
 
 
-def _record(prospect, *, history, consents, outreach, jobs, deals, repermissions) -> dict:
+def _record(
+    prospect, *, history, consents, outreach, jobs, deals, repermissions, follow_ups=()
+) -> dict:
     account = prospect.social_account
     imported_by = [
         {"import": str(job.pk), "kind": job.kind, "created_at": _iso(job.created_at)}
@@ -405,6 +413,16 @@ def _record(prospect, *, history, consents, outreach, jobs, deals, repermissions
             }
             for entry in repermissions
         ],
+        # The dates an employee planned to get back to the person, with their notes.
+        "follow_ups": [
+            {
+                "due_on": _iso(follow_up.due_on),
+                "note": follow_up.note,
+                "done_at": _iso(follow_up.done_at),
+                "employee": _who(follow_up.owner),
+            }
+            for follow_up in follow_ups
+        ],
     }
 
 
@@ -483,6 +501,14 @@ def _zip_of(document: dict) -> bytes:
                 ]
                 for r in document["records"]
                 for c in r["consents"]
+            ],
+        ),
+        "follow_ups.csv": (
+            ["record", "due_on", "note", "done_at", "employee"],
+            [
+                [r["id"], *(f[k] for k in ("due_on", "note", "done_at", "employee"))]
+                for r in document["records"]
+                for f in r["follow_ups"]
             ],
         ),
         "outreach.csv": (

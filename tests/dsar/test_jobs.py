@@ -135,6 +135,14 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
         network="linkedin",
         notes="Delivery to the lab",
     )
+    from prospects import followups
+
+    followups.follow_up_add(
+        actor=person["rep"].user,
+        prospect=person["prospect"],
+        due_on=timezone.localdate(),
+        note="Ask about the lab move",
+    )
     dsar = verified(
         type="access",
         email=EMAIL.upper(),
@@ -180,6 +188,12 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
         "1200.00",
         "Delivery to the lab",
     )
+    # The follow-ups planned on her, with their notes.
+    [follow_up] = record["follow_ups"]
+    assert (follow_up["note"], follow_up["employee"]) == (
+        "Ask about the lab move",
+        person["rep"].pk,
+    )
     # Who in the company holds her data.
     holders = {h["employee"]: h["reasons"] for h in document["people_with_access"]}
     assert holders[person["colleague"].pk] == ["shared"]
@@ -208,6 +222,7 @@ def test_access_export_holds_everything_about_the_person(celery_worker, api_as, 
         } <= set(zipped.namelist())
         assert PROOF in zipped.read("consents.csv").decode()
         assert "Radium detector" in zipped.read("deals.csv").decode()
+        assert "Ask about the lab move" in zipped.read("follow_ups.csv").decode()
         assert zipped.read("README.txt").decode() == summary
 
     # Stored sealed, outside the web root; every download audited.
@@ -323,6 +338,14 @@ def _copies_in_other_apps(person):
         amount=100,
         notes=f"{NAME} wants it delivered to the lab",
     )
+    from prospects import followups
+
+    followups.follow_up_add(
+        actor=rep.user,
+        prospect=person["prospect"],
+        due_on=now.date() + datetime.timedelta(days=1),
+        note=f"Call {NAME} about the delivery",
+    )
     case = Offboarding.objects.create(
         employee=colleague, successor=rep, departure_date=datetime.date(2026, 1, 31)
     )
@@ -376,6 +399,7 @@ def test_erasure_leaves_nothing_about_the_person_and_refuses_recreating_them(
         "consent.OutreachAttempt.content",
         "dsar.DataSubjectRequest.full_name",
         "deals.Deal.notes",
+        "prospects.FollowUp.note",
         "offboarding.PurgedEvidence.email_index",
         "offboarding.ExportRow.data",
         "consent.ConsentEvent.wording_shown",
