@@ -15,11 +15,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit import events
 from consent.models import (
@@ -903,8 +903,13 @@ def dpo_addresses() -> list[str]:
 
 
 def dsar_send_reminder(*, now=None) -> int:
-    """E-mail every DPO the overdue and due-soon requests; the number of messages sent."""
+    """Queue one e-mail per DPO about the overdue and due-soon requests; how many were queued.
+
+    Through the outbox like every other mail: a mail server that is down delays it, and
+    the reminder job itself succeeds.
+    """
     from dsar.selectors import dsar_deadline_counts
+    from mail import services as mail_services
 
     counts = dsar_deadline_counts(now=now)
     if not (counts["overdue"] or counts["due_soon"]):
@@ -913,11 +918,26 @@ def dsar_send_reminder(*, now=None) -> int:
     if not addresses:
         return 0
     subject = _("Data-subject requests: %(overdue)s overdue, %(due_soon)s due soon") % counts
-    body = _(
-        "%(overdue)s data-subject request(s) are past their deadline and %(due_soon)s are due "
-        "within %(days)s days (%(open)s open in all). See the list: /dsar/"
-    ) % {**counts, "days": settings.DSAR_DUE_SOON_DAYS}
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+    body = " ".join(
+        [
+            ngettext(
+                "%(overdue)s data-subject request is past its deadline",
+                "%(overdue)s data-subject requests are past their deadline",
+                counts["overdue"],
+            )
+            % counts,
+            ngettext(
+                "and %(due_soon)s is due within %(days)s days (%(open)s open in all).",
+                "and %(due_soon)s are due within %(days)s days (%(open)s open in all).",
+                counts["due_soon"],
+            )
+            % {**counts, "days": settings.DSAR_DUE_SOON_DAYS},
+            _("See the list: %(url)s") % {"url": f"{settings.SITE_URL}/dsar/"},
+        ]
+    )
+    with transaction.atomic():
+        for address in addresses:
+            mail_services.queue(kind="dsar.reminder", to=address, subject=subject, text=body)
     return len(addresses)
 
 
