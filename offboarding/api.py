@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from offboarding import selectors, services
 from offboarding.models import CaseStatus
+from offboarding.steps.return_prehire_data import EXPORT_FIELDS
 from people.models import Employee, Role
 from people.permissions import role_required
 from people.selectors import has_role
@@ -224,7 +225,7 @@ class OffboardingExport(APIView):
 def export_response(rows, case) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="contacts-{case.pk}.csv"'
-    columns = (*services.EXPORT_FIELDS, "network", "connected_on")
+    columns = (*EXPORT_FIELDS, "network", "connected_on")
     writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:

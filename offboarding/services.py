@@ -35,61 +35,40 @@ import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from audit import events
-from consent.models import ConsentEvent, OutreachAttempt, RemovalReason
-from consent.services import evidence_keep
 from offboarding.models import (
     STEP_ORDER,
     Attestation,
-    AttestationItem,
     CaseStatus,
     ExportDownload,
     ExportRow,
     Offboarding,
     OffboardingStep,
-    PurgedEvidence,
     StepKey,
     StepStatus,
 )
+from offboarding.steps import STEPS
+from offboarding.steps.batches import BATCH_SIZE
 from outbox import services as outbox
 from people import services as people_services
 from people.models import Employee, EmployeeStatus, Role, paris_today
-from prospects import followups
-from prospects import services as prospect_services
-from prospects.models import Prospect, ProspectUserObjectPermission, Provenance, ValueHistory
 from socialcrm.lib import database
-from socialcrm.lib.dates import PARIS, in_range
-from socialcrm.lib.lookups import AnyOf
+from socialcrm.lib.dates import in_range
 from webhooks.services import emit as emit_webhook
 
 RUN_STEP_TASK = "offboarding.tasks.run_step"
-# Prospects per batch: big enough for throughput, small enough for short locks.
-BATCH_SIZE = 5000
-# The transfer only rewrites an owner column: bigger batches, fewer round trips and commits.
-TRANSFER_BATCH_SIZE = 20_000
 _SUCCESSOR_ROLES = (Role.REP, Role.MANAGER)
-# Fields of the employee's own contact that go into their export.
-EXPORT_FIELDS = ("full_name", "company", "job_title", "email", "phone", "profile_url", "notes")
-
-
-def batch_size(key: str = "") -> int:
-    default = TRANSFER_BATCH_SIZE if key == StepKey.TRANSFER_DATA else BATCH_SIZE
-    return getattr(settings, "OFFBOARDING_BATCH_SIZE", default)
 
 
 def lease_seconds() -> int:
     """A running step not heard of for this long is re-enqueued by the sweep."""
     return settings.OFFBOARDING_STEP_LEASE_SECONDS
-
-
-def export_days() -> int:
-    return settings.OFFBOARDING_EXPORT_DAYS
 
 
 def attestation_days() -> int:
@@ -103,15 +82,6 @@ class OffboardingConflict(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def _keep(queryset):
-    # The prospects that stay at the company: everything but the non-contributed network.
-    return queryset.filter(~Q(provenance=Provenance.PRE_HIRE) | Q(contributed=True))
-
-
-def _own_network(queryset):
-    return queryset.filter(provenance=Provenance.PRE_HIRE, contributed=False)
 
 
 # --- opening and starting a case -------------------------------------------------------
@@ -208,7 +178,7 @@ def step_run(*, offboarding_id: int, key: str, time_budget: float = 60.0) -> str
             case = Offboarding.objects.select_related("employee__user", "successor__user").get(
                 pk=offboarding_id
             )
-            outcome = _HANDLERS[key](case, step)
+            outcome = STEPS[key](case, step)
             now = timezone.now()
             step.lease_until = now + datetime.timedelta(seconds=lease_seconds())
             if outcome in (StepStatus.DONE, StepStatus.WAITING):
@@ -324,404 +294,6 @@ def stalled_steps_requeue() -> int:
 
 
 # --- the steps -------------------------------------------------------------------------
-
-
-def _freeze_outreach(case: Offboarding, step: OffboardingStep) -> str:
-    employee = case.employee
-    if employee.status == EmployeeStatus.ACTIVE:
-        people_services.employee_freeze(
-            actor="offboarding", employee=employee, departure_date=case.departure_date
-        )
-    step.done = step.total = 1
-    step.counts = {"status": EmployeeStatus.OFFBOARDING}
-    return StepStatus.DONE
-
-
-def _inventory(case: Offboarding, step: OffboardingStep) -> str:
-    employee = case.employee
-    prospects = Prospect.objects.filter(owner=employee)
-    by_kind = {
-        (row["provenance"], row["contributed"]): row["n"]
-        for row in prospects.values("provenance", "contributed").annotate(n=Count("id"))
-    }
-    by_provenance = {value: 0 for value in Provenance.values}
-    for (provenance, _contributed), n in by_kind.items():
-        by_provenance[provenance] += n
-    contributed = by_kind.get((Provenance.PRE_HIRE, True), 0)
-    own_network = by_kind.get((Provenance.PRE_HIRE, False), 0)
-    to_transfer = sum(by_provenance.values()) - own_network
-    shares_given = ProspectUserObjectPermission.objects.filter(
-        content_object__owner=employee
-    ).count()
-    shares_received = ProspectUserObjectPermission.objects.filter(user=employee.user).count()
-    _list_attestation_items(case)
-    step.counts = {
-        "prospects": sum(by_provenance.values()),
-        "by_provenance": by_provenance,
-        "pre_hire_contributed": contributed,
-        "pre_hire_not_contributed": own_network,
-        "to_transfer": to_transfer,
-        "consents_logged": ConsentEvent.objects.filter(captured_by=employee).count(),
-        "outreach_logged": OutreachAttempt.objects.filter(employee=employee).count(),
-        "social_accounts": employee.social_accounts.count(),
-        "shares_given": shares_given,
-        "shares_received": shares_received,
-        "attestation_items": case.attestation_items.count(),
-    }
-    step.done = step.total = 1
-    totals = {
-        StepKey.TRANSFER_DATA: to_transfer,
-        StepKey.RETURN_PREHIRE_DATA: own_network,
-        StepKey.PURGE_PREHIRE_DATA: own_network,
-        StepKey.PERSONAL_ACCOUNT_ATTESTATION: step.counts["attestation_items"],
-        StepKey.REVOKE_ACCESS: shares_received + 1,
-    }
-    for key, total in totals.items():
-        OffboardingStep.objects.filter(offboarding=case, key=key, status=StepStatus.PENDING).update(
-            total=total
-        )
-    return StepStatus.DONE
-
-
-def _list_attestation_items(case: Offboarding) -> None:
-    """Company prospects the employee reached through a personal account: the attestation list.
-
-    Found through one of their social accounts, or contacted from one; the
-    non-contributed network is not listed (it is theirs to keep).
-    """
-    employee = case.employee
-    kept = _keep(Prospect.objects.filter(owner=employee))
-    found = kept.filter(social_account__employee=employee).values_list("id", "social_account_id")
-    contacted = (
-        OutreachAttempt.objects.filter(
-            employee=employee,
-            social_account__isnull=False,
-            prospect__in=kept,
-        )
-        .values_list("prospect_id", "social_account_id")
-        .distinct()
-    )
-    items = {}
-    for prospect_id, account_id in [*found, *contacted]:
-        items.setdefault(prospect_id, account_id)
-    AttestationItem.objects.bulk_create(
-        (
-            AttestationItem(offboarding=case, prospect_id=pid, social_account_id=aid)
-            for pid, aid in items.items()
-        ),
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-
-
-def _next_batch(queryset, step: OffboardingStep) -> list:
-    if step.cursor:
-        queryset = queryset.filter(id__gt=step.cursor)
-    return list(queryset.order_by("id").values_list("id", flat=True)[: batch_size(step.key)])
-
-
-def _transfer_data(case: Offboarding, step: OffboardingStep) -> str:
-    # Any batch of the rows still the employee's that stay at the company, in no order: a
-    # moved row no longer matches, so a rerun or a resumed job starts where the data is, and
-    # the read stops after one batch instead of sorting everything left (1M-row table).
-    ids = list(
-        _keep(Prospect.objects.filter(owner=case.employee))
-        .order_by()
-        .values_list("id", flat=True)[: batch_size(step.key)]
-    )
-    if not ids:
-        # Follow-ups they planned on colleagues' prospects (a manager's on the team's) go to
-        # the successor too; those on their own network go with it at the purge.
-        followups.follow_ups_transfer(
-            from_owner=case.employee,
-            to_owner=case.successor,
-            prospects=Prospect.objects.exclude(owner=case.employee),
-        )
-        step.counts = {**step.counts, "successor": case.successor_id}
-        return StepStatus.DONE
-    # The ids as one array parameter on PostgreSQL (``AnyOf``): thousands of literals in an
-    # IN list cost more to build and to parse than the rows take to move, and the list
-    # appears twice (shares, owners). Elsewhere a plain IN.
-    batch = Prospect.objects.filter(AnyOf(F("id"), ids))
-    moved = prospect_services.prospects_transfer(
-        actor="offboarding", from_owner=case.employee, to_owner=case.successor, prospects=batch
-    )
-    step.done += moved
-    step.total = max(step.total, step.done)
-    step.counts = {**step.counts, "moved": step.counts.get("moved", 0) + moved}
-    return StepStatus.RUNNING
-
-
-def _return_prehire_data(case: Offboarding, step: OffboardingStep) -> str:
-    batch = _next_batch(_own_network(Prospect.objects.filter(owner=case.employee)), step)
-    if not batch:
-        if case.export_available_until is None:
-            Offboarding.objects.filter(pk=case.pk).update(
-                export_available_until=export_end(case, now=timezone.now())
-            )
-        return StepStatus.DONE
-    prospects = Prospect.objects.filter(id__in=batch).only(
-        "id", "network", "collected_at", *EXPORT_FIELDS
-    )
-    employment_fields = _employment_fields(batch)
-    rows = []
-    dropped = 0
-    for prospect in prospects:
-        skipped = employment_fields.get(prospect.pk, set())
-        dropped += len(skipped)
-        data = {
-            field: getattr(prospect, field) or "" for field in EXPORT_FIELDS if field not in skipped
-        }
-        data["network"] = prospect.network
-        data["connected_on"] = prospect.collected_at.date().isoformat()
-        rows.append(ExportRow(offboarding=case, prospect_id=prospect.pk, data=json.dumps(data)))
-    ExportRow.objects.bulk_create(rows, ignore_conflicts=True)
-    step.cursor = str(batch[-1])
-    step.done = ExportRow.objects.filter(offboarding=case).count()
-    step.total = max(step.total, step.done)
-    step.counts = {
-        "exported": step.done,
-        "employment_values_dropped": step.counts.get("employment_values_dropped", 0) + dropped,
-    }
-    return StepStatus.RUNNING
-
-
-def export_end(case: Offboarding, *, now: datetime.datetime) -> datetime.datetime:
-    """When the leaver's export closes: ``OFFBOARDING_EXPORT_DAYS`` from now, and never
-    before the end of the attestation deadline (a Paris day), as the page promises."""
-    end = now + datetime.timedelta(days=export_days())
-    if case.attestation_deadline is not None:
-        deadline_end = datetime.datetime.combine(
-            case.attestation_deadline + datetime.timedelta(days=1), datetime.time(), tzinfo=PARIS
-        )
-        end = max(end, deadline_end)
-    return end
-
-
-def _employment_fields(ids) -> dict:
-    """Per prospect, the fields whose current value was added during employment."""
-    latest: dict = {}
-    for prospect_id, field, provenance in (
-        ValueHistory.objects.filter(prospect_id__in=ids)
-        .order_by("prospect_id", "field", "recorded_at", "id")
-        .values_list("prospect_id", "field", "provenance")
-    ):
-        latest[(prospect_id, field)] = provenance
-    fields: dict = {}
-    for (prospect_id, field), provenance in latest.items():
-        if provenance != Provenance.PRE_HIRE:
-            fields.setdefault(prospect_id, set()).add(field)
-    return fields
-
-
-def _purge_prehire_data(case: Offboarding, step: OffboardingStep) -> str:
-    batch = _next_batch(_own_network(Prospect.objects.filter(owner=case.employee)), step)
-    if not batch:
-        return StepStatus.DONE
-    prospects = {
-        p["id"]: p
-        for p in Prospect.objects.filter(id__in=batch).values(
-            "id", "email_index", "phone_index", "profile_url_index"
-        )
-    }
-    evidence = []
-    for event in ConsentEvent.objects.filter(prospect_id__in=batch).values(
-        "id", "prospect_id", "channel", "action", "evidence", "occurred_at"
-    ):
-        evidence.append(
-            _evidence(case, prospects[event["prospect_id"]], "consent", event["id"], event)
-        )
-    for attempt in OutreachAttempt.objects.filter(prospect_id__in=batch).values(
-        "id", "prospect_id", "channel", "decision", "created_at"
-    ):
-        evidence.append(
-            _evidence(
-                case,
-                prospects[attempt["prospect_id"]],
-                "outreach",
-                attempt["id"],
-                {
-                    "channel": attempt["channel"],
-                    "action": attempt["decision"],
-                    "evidence": "",
-                    "occurred_at": attempt["created_at"],
-                },
-            )
-        )
-    PurgedEvidence.objects.bulk_create(evidence, ignore_conflicts=True)
-    # The same condition as the selection: a record moved or changed meanwhile stays.
-    leaving = _own_network(Prospect.objects.filter(owner=case.employee, id__in=batch))
-    # The consent events and outreach themselves stay too, unlinked (RULES 19).
-    evidence_keep(
-        prospect_ids=leaving.values_list("id", flat=True), reason=RemovalReason.OFFBOARDING
-    )
-    deleted, by_model = leaving.delete()
-    purged = by_model.get(Prospect._meta.label, 0)
-    if purged:
-        events.record(
-            actor="offboarding",
-            action="prospects.purged",
-            obj=case,
-            fields=[f"count:{purged}", f"evidence:{len(evidence)}"],
-        )
-    step.cursor = str(batch[-1])
-    step.done += purged
-    step.total = max(step.total, step.done)
-    step.counts = {
-        "purged": step.counts.get("purged", 0) + purged,
-        "evidence_kept": PurgedEvidence.objects.filter(offboarding=case).count(),
-    }
-    return StepStatus.RUNNING
-
-
-def _evidence(case, prospect, kind, source_id, row) -> PurgedEvidence:
-    return PurgedEvidence(
-        offboarding=case,
-        prospect_id=prospect["id"],
-        kind=kind,
-        source_id=source_id,
-        channel=row["channel"],
-        action=row["action"],
-        evidence=row["evidence"],
-        occurred_at=row["occurred_at"],
-        email_index=prospect["email_index"] or "",
-        phone_index=prospect["phone_index"] or "",
-        profile_url_index=prospect["profile_url_index"] or "",
-    )
-
-
-def _personal_account_attestation(case: Offboarding, step: OffboardingStep) -> str:
-    items = case.attestation_items
-    step.total = items.count()
-    step.done = items.filter(attested_at__isnull=False).count()
-    return StepStatus.DONE if step.done >= step.total else StepStatus.WAITING
-
-
-def _revoke_access(case: Offboarding, step: OffboardingStep) -> str:
-    """Remove the leaver's shares and tokens, and mark them departed, on the departure date.
-
-    Before that day the step waits: starting the case early moves the prospects but
-    leaves the employee their access until the date they leave (issue 15). From that
-    day ``socialcrm.lib.auth`` and the middleware refuse them anyway; the hourly
-    ``departures_due_apply`` then resumes this step.
-    """
-    if case.departure_date > paris_today():
-        step.counts = {**step.counts, "access_ends_on": case.departure_date.isoformat()}
-        return StepStatus.WAITING
-    user = case.employee.user
-    share_ids = list(
-        ProspectUserObjectPermission.objects.filter(user=user).values_list("id", flat=True)[
-            : batch_size()
-        ]
-    )
-    if share_ids:
-        removed, _ = ProspectUserObjectPermission.objects.filter(
-            user=user, id__in=share_ids
-        ).delete()
-        step.done += removed
-        step.total = max(step.total, step.done + 1)
-        step.counts = {
-            **step.counts,
-            "shares_removed": step.counts.get("shares_removed", 0) + removed,
-        }
-        return StepStatus.RUNNING
-    if case.employee.status != EmployeeStatus.DEPARTED:
-        # The login stays, confined to the attestation page and the export, until the
-        # deadline; ``departures_due_apply`` closes it after that day.
-        people_services.employee_depart(
-            actor="offboarding",
-            employee=case.employee,
-            keep_login_until=case.attestation_deadline,
-        )
-    step.done = step.total = max(step.total, step.done + 1)
-    step.counts = {
-        **step.counts,
-        "shares_removed": step.counts.get("shares_removed", 0),
-        "user_deactivated": not user.is_active,
-        "login_confined_until": None
-        if not user.is_active
-        else case.attestation_deadline.isoformat(),
-        "tokens_revoked": True,
-        "sessions_revoked": not user.is_active,
-    }
-    return StepStatus.DONE
-
-
-def _final_report(case: Offboarding, step: OffboardingStep) -> str:
-    Offboarding.objects.filter(pk=case.pk).update(report=build_report(case))
-    step.done = step.total = 1
-    return StepStatus.DONE
-
-
-def build_report(case: Offboarding) -> dict:
-    """What moved, was returned, purged and attested, by whom and when: counts and ids only."""
-    steps = {step.key: step for step in case.steps.all()}
-
-    def at(step):
-        return step.finished_at.isoformat() if step.finished_at else None
-
-    attestations = [
-        {
-            "id": a.pk,
-            "by": a.attested_by.get_username() if a.attested_by else None,
-            "signed_document": a.signed_document,
-            "prospects": len(a.prospect_ids),
-            "at": a.created_at.isoformat(),
-        }
-        for a in case.attestations.select_related("attested_by")
-    ]
-    return {
-        "employee": case.employee_id,
-        "successor": case.successor_id,
-        "departure_date": case.departure_date.isoformat(),
-        "started_by": case.created_by.get_username() if case.created_by else None,
-        "started_at": case.started_at.isoformat() if case.started_at else None,
-        "inventory": steps[StepKey.INVENTORY].counts,
-        "transferred": {
-            "prospects": steps[StepKey.TRANSFER_DATA].counts.get("moved", 0),
-            "to": case.successor_id,
-            "at": at(steps[StepKey.TRANSFER_DATA]),
-        },
-        "returned": {
-            "contacts": steps[StepKey.RETURN_PREHIRE_DATA].counts.get("exported", 0),
-            "employment_values_dropped": steps[StepKey.RETURN_PREHIRE_DATA].counts.get(
-                "employment_values_dropped", 0
-            ),
-            "available_until": case.export_available_until.isoformat()
-            if case.export_available_until
-            else None,
-            "downloads": case.export_downloads.count(),
-            "at": at(steps[StepKey.RETURN_PREHIRE_DATA]),
-        },
-        "purged": {
-            "prospects": steps[StepKey.PURGE_PREHIRE_DATA].counts.get("purged", 0),
-            "evidence_kept": steps[StepKey.PURGE_PREHIRE_DATA].counts.get("evidence_kept", 0),
-            "at": at(steps[StepKey.PURGE_PREHIRE_DATA]),
-        },
-        "attested": {
-            "prospects": case.attestation_items.filter(attested_at__isnull=False).count(),
-            "listed": case.attestation_items.count(),
-            "attestations": attestations,
-            "at": at(steps[StepKey.PERSONAL_ACCOUNT_ATTESTATION]),
-        },
-        "access_revoked": {
-            **steps[StepKey.REVOKE_ACCESS].counts,
-            "at": at(steps[StepKey.REVOKE_ACCESS]),
-        },
-        "generated_at": timezone.now().isoformat(),
-    }
-
-
-_HANDLERS = {
-    StepKey.FREEZE_OUTREACH: _freeze_outreach,
-    StepKey.INVENTORY: _inventory,
-    StepKey.TRANSFER_DATA: _transfer_data,
-    StepKey.RETURN_PREHIRE_DATA: _return_prehire_data,
-    StepKey.PURGE_PREHIRE_DATA: _purge_prehire_data,
-    StepKey.PERSONAL_ACCOUNT_ATTESTATION: _personal_account_attestation,
-    StepKey.REVOKE_ACCESS: _revoke_access,
-    StepKey.FINAL_REPORT: _final_report,
-}
 
 
 # --- attestation, export, sign-off -----------------------------------------------------

@@ -20,6 +20,7 @@ from offboarding.models import (
     Offboarding,
     OffboardingStep,
 )
+from offboarding.steps import return_prehire_data
 from people.models import EmployeeStatus, paris_today
 from people.services import employee_depart
 from tests.factories import EmployeeFactory
@@ -295,7 +296,7 @@ def test_the_export_stays_open_until_the_end_of_the_attestation_deadline(
     settings.OFFBOARDING_EXPORT_DAYS = export_days
     case = Offboarding(attestation_deadline=deadline)
 
-    assert services.export_end(case, now=now) == expected
+    assert return_prehire_data.export_end(case, now=now) == expected
 
 
 def test_the_hourly_job_closes_logins_once_the_attestation_is_over(hr, open_case, leaver):
