@@ -1,5 +1,8 @@
 """Writes of offboarding: open a case, start it, run its steps, attest, sign off.
 
+The steps themselves live in ``offboarding.steps`` (one module each, in a table that
+names them in order); this module runs them.
+
 A case's steps run one after the other, each in a Celery job (``tasks.run_step``)
 enqueued through the outbox in the transaction that finishes the previous step,
 so a broker outage at that moment delays the next step instead of losing it.
