@@ -110,6 +110,13 @@ def test_the_manager_moves_a_deal_reads_the_team_and_filters_its_log(
         expect(page.locator("#log-decision")).to_have_value("deny")
         check_page(page, "manager-team-log-denied", viewport, locale)
 
+        # Alice's own page, and the overdue follow-up behind its count.
+        page.goto(f"{live_server.url}/team/{team['alice'].pk}/")
+        check_page(page, "manager-team-member", viewport, locale)
+        page.locator("a[data-figure='overdue']").first.click()
+        expect(page.locator("main li.card")).to_contain_text("Camille Morel")
+        check_page(page, "manager-team-follow-ups", viewport, locale)
+
         # The log filtered by a reason, chosen by its label.
         page.goto(f"{live_server.url}/team/outreach/")
         expect(page.locator("table.team-log tbody tr")).to_have_count(4)
@@ -121,5 +128,29 @@ def test_the_manager_moves_a_deal_reads_the_team_and_filters_its_log(
         expect(rows.first).to_contain_text(NO_OPT_IN[locale])
         expect(page.locator("table.team-log")).to_contain_text("Camille Morel")
         check_page(page, "manager-team-log-filtered", viewport, locale)
+    finally:
+        page.context.close()
+
+
+def test_a_deal_dragged_to_another_column_moves_like_its_button(browser, live_server, team):
+    page = open_page(browser, "desktop", "en-US")
+    try:
+        login(page, live_server, "marion")
+        page.goto(f"{live_server.url}/deals/pipeline/")
+        card = page.locator("#column-open .pipeline-card", has_text="Abonnement annuel")
+        with page.expect_navigation():
+            card.drag_to(page.locator("#column-proposal"))
+        expect(page.locator("#column-proposal")).to_contain_text("Abonnement annuel")
+        assert Deal.objects.get(pk=team["deal"].pk).stage == "proposal"
+        # Dropped on Lost, the card asks first: nothing changes until it is confirmed.
+        card = page.locator("#column-proposal .pipeline-card", has_text="Abonnement annuel")
+        card.drag_to(page.locator("#column-lost"))
+        confirm = card.locator("details.pipeline-lost button")
+        expect(confirm).to_be_focused()
+        assert Deal.objects.get(pk=team["deal"].pk).status == "open"
+        confirm.click()
+        expect(page.locator("#column-lost")).to_contain_text("Abonnement annuel")
+        assert Deal.objects.get(pk=team["deal"].pk).status == "lost"
+        check_page(page, "manager-pipeline-dragged", "desktop")
     finally:
         page.context.close()
