@@ -48,9 +48,12 @@ def _since_datetime(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _empty_window() -> dict:
+    return {"allowed": 0, "denied": 0, "replies": 0, "won": 0, "won_amounts": []}
+
+
 def _empty_figures() -> dict:
-    window = {"allowed": 0, "denied": 0, "replies": 0, "won": 0, "won_amounts": []}
-    return {"recent": dict(window), "all_time": {**window, "won_amounts": []}, "overdue": 0}
+    return {"recent": _empty_window(), "all_time": _empty_window(), "overdue": 0}
 
 
 def team_figures(*, user, reports: list[Employee], now: datetime.datetime | None = None) -> dict:

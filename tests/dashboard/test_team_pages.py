@@ -351,3 +351,28 @@ def test_the_nav_links_the_pipeline_and_the_team(client, boss, rita):
     client.force_login(rita.user)
     nav = client.get("/deals/pipeline/").content.decode().split("</nav>")[0]
     assert 'href="/deals/pipeline/" aria-current="page"' in nav and 'href="/team/"' not in nav
+
+
+@pytest.mark.parametrize(
+    "url", ["/team/outreach/", "/team/outreach/?reason=no_opt_in&decision=deny", "follow-ups"]
+)
+def test_the_lists_read_a_fixed_number_of_queries_whatever_their_length(
+    client, boss, rita, remi, url, django_assert_num_queries
+):
+    url = f"/team/{rita.pk}/follow-ups/" if url == "follow-ups" else url
+
+    def add_rows():
+        for owner in (rita, remi):
+            prospect = ProspectFactory(owner=owner)
+            attempt(owner, prospect=prospect, decision="deny", reasons=[block("no_opt_in")])
+            follow_up(rita, due_in_days=-1)
+
+    add_rows()
+    client.force_login(boss.user)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(6):
+        add_rows()
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
