@@ -1,7 +1,11 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import team, views
 
 urlpatterns = [
     path("dpo/", views.dpo_dashboard, name="dpo-dashboard"),
+    path("team/", team.team, name="team"),
+    path("team/outreach/", team.team_outreach_log, name="team-outreach"),
+    path("team/<int:pk>/", team.team_member, name="team-member"),
+    path("team/<int:pk>/follow-ups/", team.team_member_follow_ups, name="team-follow-ups"),
 ]

@@ -58,6 +58,7 @@ class DealSerializer(serializers.ModelSerializer):
             "network",
             "channel",
             "status",
+            "stage",
             "concluded_on",
             "precontractual_info_on",
             "withdrawal_info_on",

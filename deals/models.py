@@ -19,6 +19,26 @@ class DealStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class DealStage(models.TextChoices):
+    """Where an open deal stands on the pipeline board; won and lost deals are past it.
+
+    Kept apart from ``status`` (open|won|lost), which the REST API and the customer
+    period (RULES 18: an open deal keeps its customer) read: a deal in proposal is open.
+    """
+
+    OPEN = "open", _("Open")
+    PROPOSAL = "proposal", _("Proposal")
+
+
+class PipelineColumn(models.TextChoices):
+    """The board's columns, in order: the open stages, then the outcomes."""
+
+    OPEN = "open", _("Open")
+    PROPOSAL = "proposal", _("Proposal")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
 class Supply(models.TextChoices):
     GOODS = "goods", _("Goods")
     SERVICES = "services", _("Services")
@@ -56,6 +76,13 @@ class Deal(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=16,
+        choices=DealStage.choices,
+        default=DealStage.OPEN,
+        db_default=DealStage.OPEN,
     )
     concluded_on = BoundedDateField(_("concluded on"), null=True, blank=True, validators=[in_past])
     # RULES 23, for consumers: C. consom. L221-5, L221-18, and the delivery date.
@@ -100,6 +127,11 @@ class Deal(models.Model):
 
     def __str__(self):
         return f"{self.product} · {self.amount} {self.currency}"
+
+    @property
+    def column(self) -> str:
+        """The pipeline column: the stage while open, else the outcome."""
+        return self.stage if self.status == DealStatus.OPEN else self.status
 
     def clean(self):
         # L221-5: the pre-contractual information is given before the consumer is bound.

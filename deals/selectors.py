@@ -3,11 +3,11 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from deals import rules
-from deals.models import Deal, DealStatus, Supply
+from deals.models import Deal, DealStage, DealStatus, PipelineColumn, Supply
 from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects.selectors import prospects_visible_to
@@ -92,3 +92,49 @@ def withdrawal_of(deal: Deal) -> dict | None:
         "deadline": rules.withdrawal_deadline(**dates),
         "extended": rules.is_extended(**dates),
     }
+
+
+# How many cards each pipeline column shows; the column's count and totals cover them all,
+# and its link opens the full list.
+PIPELINE_CARDS = 25
+
+
+def column_q(column: str) -> Q:
+    """The deals of one pipeline column."""
+    if column in DealStage.values:
+        return Q(status=DealStatus.OPEN, stage=column)
+    return Q(status=column)
+
+
+def pipeline_for(user) -> list[dict]:
+    """The board: per column its count, its amount per currency and its newest cards.
+
+    The deals the caller sees (``deals_visible_to``: a rep's own, a manager's team's), in
+    a fixed number of queries: one grouped total, then one page of cards per column.
+    """
+    deals = deals_visible_to(user)
+    columns = {
+        value: {"value": value, "label": label, "count": 0, "totals": {}}
+        for value, label in PipelineColumn.choices
+    }
+    groups = (
+        deals.order_by()
+        .values_list("status", "stage", "currency")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+    )
+    for status, stage, currency, n, amount in groups:
+        column = columns[stage if status == DealStatus.OPEN else status]
+        column["count"] += n
+        column["totals"][currency] = column["totals"].get(currency, 0) + amount
+    for column in columns.values():
+        column["totals"] = sorted(column["totals"].items())
+        column["deals"] = (
+            list(
+                deals.filter(column_q(column["value"])).order_by("-updated_at", "-pk")[
+                    :PIPELINE_CARDS
+                ]
+            )
+            if column["count"]
+            else []
+        )
+    return list(columns.values())

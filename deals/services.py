@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from deals import rules
-from deals.models import Deal, DealStatus
+from deals.models import Deal, DealStage, DealStatus, PipelineColumn
 from deals.selectors import missing_for_win
 from prospects.models import Prospect
 
@@ -36,6 +36,7 @@ EDITABLE_FIELDS = (
     "opt_out_offered_at_sale",
     "notes",
     "status",
+    "stage",
 )
 
 MISSING_MESSAGES = {
@@ -116,6 +117,34 @@ def deal_win(*, actor, deal: Deal, concluded_on=None) -> Deal:
     if concluded_on is not None:
         data["concluded_on"] = concluded_on
     return deal_update(actor=actor, deal=deal, data=data)
+
+
+class DealNotMovable(ValidationError):
+    """A move the pipeline board does not make: won or lost deals stay where they are,
+    and winning goes through ``deal_win`` (the deal page, with its checklist)."""
+
+
+def deal_move(*, actor, deal: Deal, to: str) -> Deal:
+    """Move an open deal on the board: between its open stages, or to lost.
+
+    Marking it won is not a move: a consumer deal needs its RULES 23 items first, which the
+    deal page collects, so ``to="won"`` is refused here and the board links to that page.
+    """
+    if deal.status != DealStatus.OPEN:
+        raise DealNotMovable(
+            _("Only an open deal moves on the board; edit this one from its page."),
+            code="deal_closed",
+        )
+    if to in DealStage.values:
+        return deal_update(actor=actor, deal=deal, data={"stage": to})
+    if to == PipelineColumn.LOST:
+        return deal_update(actor=actor, deal=deal, data={"status": DealStatus.LOST})
+    if to == PipelineColumn.WON:
+        raise DealNotMovable(
+            _("Mark the deal won from its page, where its conditions are checked."),
+            code="win_from_deal_page",
+        )
+    raise DealNotMovable(_("Choose a stage of the pipeline."), code="unknown_stage")
 
 
 def _keep_customer(deal: Deal, *, was_open: bool) -> None:

@@ -1,5 +1,6 @@
 """Browser pages: the deals list, the deal form, and the deal page with the consumer checklist."""
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -7,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deals import selectors, services
 from deals.forms import DealForm
-from deals.models import DealStatus, Supply
+from deals.models import DealStage, DealStatus, PipelineColumn, Supply
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects.selectors import prospect_get
@@ -43,6 +45,19 @@ def deal_list(request):
         deals = deals.filter(status=status)
     else:
         status = ""
+    # The pipeline's and the team page's links narrow further: an open stage, an owner,
+    # deals concluded since a day.
+    stage = request.GET.get("stage", "")
+    if stage in DealStage.values:
+        deals = deals.filter(status=DealStatus.OPEN, stage=stage)
+    else:
+        stage = ""
+    owner = request.GET.get("owner", "")
+    if owner:
+        deals = deals.filter(owner_id=int(owner) if owner.isdigit() and len(owner) < 10 else None)
+    concluded_from = _date_or_none(request.GET.get("concluded_from", ""))
+    if concluded_from:
+        deals = deals.filter(concluded_on__gte=concluded_from)
     prospect_pk = request.GET.get("prospect", "")
     if prospect_pk:
         deals = deals.filter(prospect_id=_uuid_or_none(prospect_pk))
@@ -53,9 +68,63 @@ def deal_list(request):
         {
             "page": page,
             "status": status,
+            "stage": DealStage(stage).label if stage else "",
+            "concluded_from": concluded_from,
             "statuses": DealStatus.choices,
-            "filtered": bool(status or prospect_pk),
+            "filtered": bool(status or stage or owner or concluded_from or prospect_pk),
         },
+    )
+
+
+def _date_or_none(value: str):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def pipeline(request):
+    _reader_or_403(request)
+    columns = selectors.pipeline_for(request.user)
+    for column in columns:
+        for deal in column["deals"]:
+            deal.movable = selectors.may_change(request.user, deal)
+    return render(
+        request,
+        "deals/pipeline.html",
+        {
+            "columns": columns,
+            "show_owner": not has_role(request.user, Role.REP),
+            "cards_shown": selectors.PIPELINE_CARDS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def deal_move(request, pk):
+    """A card's button (or a drop on a column): to another open stage, or lost."""
+    deal = selectors.deal_get(user=request.user, pk=pk)
+    _seller_or_403(request)
+    if not selectors.may_change(request.user, deal):
+        raise PermissionDenied
+    to = request.POST.get("to", "")
+    if to == PipelineColumn.WON:
+        return redirect("deal", pk)
+    try:
+        services.deal_move(actor=request.user, deal=deal, to=to)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("“%(product)s” moved to %(column)s.")
+            % {"product": deal.product, "column": PipelineColumn(to).label},
+        )
+    return redirect(
+        reverse("pipeline") + f"#column-{to if to in PipelineColumn.values else 'open'}"
     )
 
 

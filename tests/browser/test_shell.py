@@ -37,6 +37,7 @@ def test_a_rep_switches_to_french_in_the_header_works_in_french_and_logs_out(pag
         "Mes comptes sociaux",
         "Ma conformité",
         "Ventes",
+        "Pipeline",
         "Partager",
     ]
     expect(page.get_by_role("heading", name="Votre profil")).to_be_visible()
@@ -69,12 +70,21 @@ def test_a_french_browser_gets_the_french_ui_without_choosing(page, live_server)
     [
         (
             "rep",
-            [*SALES_LINKS, "Deals", "Share"],
+            [*SALES_LINKS, "Deals", "Pipeline", "Share"],
             "Your social accounts",
         ),
         (
             "manager",
-            ["Home", "Team prospects", *SALES_LINKS[2:], "Deals", "Share", "Content library"],
+            [
+                "Home",
+                "Team prospects",
+                *SALES_LINKS[2:],
+                "Deals",
+                "Pipeline",
+                "Team",
+                "Share",
+                "Content library",
+            ],
             "Your team",
         ),
         ("hr", ["Home", "Offboarding"], "Employees"),
