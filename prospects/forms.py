@@ -40,7 +40,10 @@ class ProspectFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=500,
-        help_text=_("Words of the name, part of the company, or an exact e-mail, phone or URL."),
+        help_text=_(
+            "The first letters of words of the name (2 or more) or of the company (3 or "
+            "more), or an exact e-mail, phone or URL."
+        ),
     )
     provenance = forms.ChoiceField(
         label=_("Provenance"), required=False, choices=_blank_choice(Provenance.choices)
