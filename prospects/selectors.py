@@ -1,8 +1,11 @@
 """Reads on prospects: who sees which, who may change which, search."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import F, Q, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from audit import events
 from people.models import Role
@@ -138,6 +141,59 @@ def prospect_history(*, prospect: Prospect) -> QuerySet[ValueHistory]:
     return prospect.history.order_by("recorded_at", "id")
 
 
+# The list's sorts: ``?sort=`` value → ORDER BY, each served by an index walked in order
+# (prospects.models.Prospect.Meta.indexes) and ending on the id, so pages never overlap.
+# Names and companies are encrypted: they cannot be sorted.
+LIST_SORTS = {
+    "-created_at": ("-created_at", "id"),
+    "created_at": ("created_at", "-id"),
+    "-collected_at": ("-collected_at", "-id"),
+    "collected_at": ("collected_at", "id"),
+    "next_follow_up_on": ("next_follow_up_on", "id"),
+    # Most recent contact first, never-contacted last; the reverse puts them first.
+    "-last_outreach_at": (F("last_outreach_at").desc(nulls_last=True), "id"),
+    "last_outreach_at": (F("last_outreach_at").asc(nulls_first=True), "-id"),
+}
+DEFAULT_SORT = "-created_at"
+
+# The DPO dashboard's tiles and the list's filters count the same rows: both read these.
+RETENTION_DUE_DAYS = 30
+
+
+def notice_overdue(now: datetime.datetime) -> Q:
+    """Art. 14 notice not sent, and its month since collection over."""
+    return Q(notice_sent_at__isnull=True, notice_due_at__lt=now)
+
+
+def notice_due(now: datetime.datetime) -> Q:
+    """Art. 14 notice not sent yet, still within its month."""
+    return Q(notice_sent_at__isnull=True, notice_due_at__gte=now)
+
+
+def retention_due(today: datetime.date) -> Q:
+    """Retention running out within RETENTION_DUE_DAYS days, or already over."""
+    return Q(retention_until__lte=today + datetime.timedelta(days=RETENTION_DUE_DAYS))
+
+
+NOTICE_FILTERS = {"overdue": notice_overdue, "due": notice_due}
+
+
+def prospect_owners_filterable_by(user) -> QuerySet:
+    """The owners ``user`` may narrow the list to: a rep themself, a manager themself and
+    their team, the DPO and admins anyone."""
+    from people.models import Employee
+
+    shape = visibility_shape(user)
+    if shape == "all":
+        return Employee.objects.filter(role__in=_SALES_ROLES)
+    if shape is None:
+        return Employee.objects.none()
+    me = employee_of(user)
+    if shape == Role.MANAGER:
+        return Employee.objects.filter(Q(pk=me.pk) | Q(manager=me))
+    return Employee.objects.filter(pk=me.pk)
+
+
 def prospect_search(
     queryset: QuerySet[Prospect],
     *,
@@ -146,20 +202,36 @@ def prospect_search(
     network: str | None = None,
     kind: str | None = None,
     lawful_basis: str | None = None,
+    owner=None,
+    notice: str | None = None,
+    retention: str | None = None,
+    sort: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> QuerySet[Prospect]:
-    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or the beginnings of
-    words of the company (through keyed tokens: the values are encrypted)."""
+    """Narrow ``queryset``: ``q`` is an exact identifier, or the beginnings of words of the
+    name or of the company (through keyed tokens: the values are encrypted).
+
+    ``owner``: an employee (or id) the caller may filter by (``prospect_owners_filterable_by``
+    checks it first); ``notice`` "due" or "overdue"; ``retention`` "due"; ``sort`` a key of
+    LIST_SORTS (anything else: newest first).
+    """
     exact = {
         "provenance": provenance,
         "network": network,
         "kind": kind,
         "lawful_basis": lawful_basis,
+        "owner": owner,
     }
     queryset = queryset.filter(**{field: value for field, value in exact.items() if value})
+    now = now or timezone.now()
+    if notice in NOTICE_FILTERS:
+        queryset = queryset.filter(NOTICE_FILTERS[notice](now))
+    if retention == "due":
+        queryset = queryset.filter(retention_due(timezone.localdate(now)))
     q = (q or "").strip()
     if q:
         queryset = queryset.filter(_text_condition(q))
-    return queryset
+    return queryset.order_by(*LIST_SORTS.get(sort or DEFAULT_SORT, LIST_SORTS[DEFAULT_SORT]))
 
 
 def _text_condition(q: str) -> Q:
@@ -223,6 +295,20 @@ def prospect_share_candidates(*, prospect: Prospect) -> QuerySet:
         )
         .exclude(pk=prospect.owner_id)
         .exclude(pk__in=prospect_shared_with(prospect=prospect).values("pk"))
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def share_colleagues(*, user) -> QuerySet:
+    """Active sales colleagues ``user`` may share their prospects with (the list's bulk share)."""
+    from people.models import Employee, EmployeeStatus
+
+    return (
+        Employee.objects.filter(
+            role__in=_SALES_ROLES, status=EmployeeStatus.ACTIVE, user__is_active=True
+        )
+        .exclude(user=user)
         .select_related("user")
         .order_by("user__username")
     )
