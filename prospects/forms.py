@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consent import wording
 from people.models import Network, SocialAccount
@@ -59,7 +60,7 @@ class ProspectFilterForm(forms.Form):
 
     owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None, empty_label=ANY)
     notice = forms.ChoiceField(
-        label=_("Information notice"),
+        label=pgettext_lazy("prospect list", "Information notice"),
         required=False,
         choices=_blank_choice(
             [("due", _("Due, not sent yet")), ("overdue", _("Overdue (not sent in time)"))]
@@ -286,7 +287,7 @@ class BulkActionForm(forms.Form):
         choices=[
             (SHARE, _("Share with a colleague")),
             (CONTRIBUTE, _("Contribute to the company (own pre-hire contacts)")),
-            (FOLLOW_UP, _("Add a follow-up")),
+            (FOLLOW_UP, pgettext_lazy("prospect list", "Add a follow-up")),
             (EXPORT, _("Export as CSV (your own prospects)")),
         ],
     )
@@ -307,8 +308,12 @@ class BulkShareForm(forms.Form):
 
 class BulkFollowUpForm(forms.Form):
     due_on = forms.DateField(
-        label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("prospect list", "Follow up on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("prospect list", "Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -149,7 +149,7 @@ LIST_SORTS = {
     "created_at": ("created_at", "-id"),
     "-collected_at": ("-collected_at", "-id"),
     "collected_at": ("collected_at", "id"),
-    "next_follow_up_on": ("next_follow_up_on", "id"),
+    "next_follow_up_on": (F("next_follow_up_on").asc(nulls_last=True), "id"),
     # Most recent contact first, never-contacted last; the reverse puts them first.
     "-last_outreach_at": (F("last_outreach_at").desc(nulls_last=True), "id"),
     "last_outreach_at": (F("last_outreach_at").asc(nulls_first=True), "-id"),

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.reads import record_page_read
@@ -148,10 +148,10 @@ _SORTABLE_COLUMNS = {
 
 
 _SORT_LABELS = [
-    ("created_at", gettext_lazy("Added on")),
+    ("created_at", pgettext_lazy("prospect list", "Added on")),
     ("collected_at", gettext_lazy("Collected on")),
-    ("last_outreach_at", gettext_lazy("Last contact")),
-    ("next_follow_up_on", gettext_lazy("Next follow-up")),
+    ("last_outreach_at", pgettext_lazy("prospect list", "Last contact")),
+    ("next_follow_up_on", pgettext_lazy("prospect list", "Next follow-up")),
 ]
 
 
