@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -247,15 +247,38 @@ def _text_condition(q: str) -> Q:
     alternatives = []
     name_tokens = rules.name_search_tokens(q)
     if name_tokens:
-        alternatives.append(Q(*[Q(name_tokens__contains=token) for token in name_tokens]))
+        alternatives.append(_holds_tokens("name_tokens", name_tokens))
     company_tokens = rules.company_search_tokens(q)
     if company_tokens:
-        alternatives.append(Q(*[Q(company_tokens__contains=token) for token in company_tokens]))
+        alternatives.append(_holds_tokens("company_tokens", company_tokens))
     # Nothing searchable (punctuation alone) finds no one, not everyone.
     condition = Q(pk__in=[])
     for alternative in alternatives:
         condition |= alternative
     return condition
+
+
+class _HoldsTokens(Func):
+    """PostgreSQL: the space-separated ``column`` holds every token, read through its GIN
+    index (prospects migration 0018): a search at 1M prospects probes the index instead
+    of reading every row's tokens."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, tokens: list[str]):
+        super().__init__(F(column))
+        self.tokens = list(tokens)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"string_to_array({column}, ' ') @> %s::text[]", (*params, self.tokens)
+
+
+def _holds_tokens(column: str, tokens: list[str]) -> Q:
+    if database.postgresql():
+        return Q(_HoldsTokens(column, tokens))
+    return Q(*[Q(**{f"{column}__contains": token}) for token in tokens])
 
 
 def _identifier_condition(q: str) -> Q | None:

@@ -89,3 +89,23 @@ def test_an_exact_identifier_is_answered_from_its_blind_index_alone(rep, create_
     where = sql.split(" WHERE ", 1)[1]
     assert "company_tokens" not in where and "name_tokens" not in where
     assert "_index" in where
+
+
+def test_postgresql_answers_a_prefix_and_an_email_from_their_indexes(people, rep, create_prospect):
+    from socialcrm.lib import database
+
+    if not database.postgresql():
+        pytest.skip("the GIN index of the tokens is PostgreSQL's")
+    create_prospect(rep, full_name="Zoé Roux", email="zoe.roux@example.com")
+    with connection.cursor() as cursor:
+        # A handful of rows: forbid the sequential scan so the plan shows the index it can use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for q, index in (
+            ("mor", "prospect_name_tokens"),
+            ("acm", "prospect_company_tokens"),
+            ("zoe.roux@example.com", "prospect_unique_email"),
+        ):
+            sql, params = prospect_search(Prospect.objects.all(), q=q).query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert index in plan, plan
