@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
@@ -119,7 +120,9 @@ class Prospect(models.Model):
     last_outreach_at = BoundedDateTimeField(
         _("last contact"), null=True, blank=True, editable=False
     )
-    created_at = BoundedDateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add: the import gives each row its own instant, a
+    # microsecond apart in the file's order, and an auto_now_add would overwrite it.
+    created_at = BoundedDateTimeField(default=timezone.now, editable=False)
     updated_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:

@@ -64,3 +64,38 @@ def test_a_denied_attempt_is_no_contact_an_allowed_one_is(api_as, rep, consumer)
     stored = Prospect.objects.get(pk=consumer.pk)
     assert stored.last_outreach_at is not None
     assert stored.last_outreach_at == stored.outreach.get(decision="allow").created_at
+
+
+def test_the_migration_fills_last_contact_from_the_allowed_attempts_already_logged(rep):
+    import datetime
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+    from django.utils import timezone
+
+    from consent.models import OutreachAttempt
+    from tests.factories import ProspectFactory
+
+    migration = importlib.import_module("prospects.migrations.0016_list_sorts_and_last_contact")
+    contacted, denied_only, never = (ProspectFactory(owner=rep) for _ in range(3))
+    now = timezone.now()
+    for prospect, decision, days in (
+        (contacted, "allow", 3),
+        (contacted, "allow", 1),
+        (contacted, "deny", 0),
+        (denied_only, "deny", 0),
+    ):
+        OutreachAttempt.objects.create(
+            prospect=prospect,
+            employee=rep,
+            channel="email",
+            decision=decision,
+            rules_version="test",
+            created_at=now - datetime.timedelta(days=days),
+        )
+    migration.fill_last_outreach(apps, SimpleNamespace(connection=connection))
+    last = dict(Prospect.objects.values_list("pk", "last_outreach_at"))
+    assert last[contacted.pk] == now - datetime.timedelta(days=1)
+    assert last[denied_only.pk] is None and last[never.pk] is None

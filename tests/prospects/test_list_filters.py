@@ -10,7 +10,12 @@ from consent.models import ConsentEvent
 from dashboard.selectors import RETENTION_WARNING_DAYS, provenance_dashboard
 from prospects import selectors
 from prospects.models import Prospect
-from tests.factories import EmployeeFactory, ProspectFactory
+from tests.factories import ProspectFactory
+from tests.imports import conftest as imports
+from tests.imports.conftest import connection_line, connections_csv
+
+# The import's fixtures: its tasks run in-process here too.
+start_import, tasks_in_process = imports.start_import, imports.tasks_in_process
 
 pytestmark = pytest.mark.django_db
 
@@ -225,14 +230,9 @@ def test_the_list_with_every_column_costs_the_same_queries(
     assert response.content.decode().count('name="ids"') == min(count, 25)
 
 
-def test_an_import_lists_its_rows_in_the_files_order():
-    # imports.services writes created_at a microsecond apart, the file's first row newest.
-    owner = EmployeeFactory(role="rep")
-    base = timezone.now()
-    for line, name in enumerate(["First Row", "Second Row", "Third Row"], start=2):
-        row = ProspectFactory(owner=owner, full_name=name)
-        Prospect.objects.filter(pk=row.pk).update(
-            created_at=base - datetime.timedelta(microseconds=line)
-        )
+def test_an_import_lists_its_rows_in_the_files_order(start_import, rep):  # noqa: F811 - fixture
+    # LinkedIn's export lists the newest connection first: newest first, the list keeps it.
+    start_import(rep, connections_csv([connection_line(n) for n in (3, 1, 2)]))
     listed = selectors.prospect_search(Prospect.objects.all())
-    assert [p.full_name for p in listed] == ["First Row", "Second Row", "Third Row"]
+    assert [p.full_name for p in listed] == ["First3 Last3", "First1 Last1", "First2 Last2"]
+    assert len({p.created_at for p in listed}) == 3
