@@ -14,7 +14,7 @@ query at 1k):
 ``run()`` is called by ``bench/run.py``; alone, on a database of its own
 (``NAME_list_bench``, created and dropped), with a smaller table if time is short:
 
-    DATABASE_URL=postgres://…/NAME .venv/bin/python bench/list_search.py [--prospects N]
+    DATABASE_URL=postgres://…/NAME .venv/bin/python bench/list_search.py [--prospects N] [--explain]
 """
 
 import argparse
@@ -125,7 +125,25 @@ def copy_prospects(*, owners: list[int], first: int, count: int, now: datetime.d
             copy.write("\n".join(lines) + "\n")
 
 
-def measure(clients: dict, rep_id: int, *, size: int) -> dict[str, float]:
+def explain(client, url: str) -> None:
+    """Each query of one request on the prospects table, with PostgreSQL's plan as run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    with connection.cursor() as cursor:
+        for query in captured:
+            sql = query["sql"]
+            if not sql.startswith("SELECT") or "prospects_prospect" not in sql:
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            say("  " + sql[:160])
+            for (line,) in cursor.fetchall():
+                say("    " + line)
+
+
+def measure(clients: dict, rep_id: int, *, size: int, plans: bool = False) -> dict[str, float]:
     from bench.scale import percentile
 
     figures = {}
@@ -142,6 +160,8 @@ def measure(clients: dict, rep_id: int, *, size: int) -> dict[str, float]:
             client.get(url)
             samples.append(time.perf_counter() - begin)
         figures[name] = statistics.median(samples)
+        if plans:
+            explain(client, url)
         say(
             f"list     {name:<29} {size:>9,} prospects: p50 {figures[name] * 1000:6.1f} ms  "
             f"p95 {percentile(samples, 0.95) * 1000:6.1f} ms  ({first.json()['count']:,} found)"
@@ -164,7 +184,7 @@ def _people():
     return dpo, reps[0], reps[1:]
 
 
-def run(*, prospects: int = 1_000_000) -> None:
+def run(*, prospects: int = 1_000_000, plans: bool = False) -> None:
     from django.db import connection
     from django.utils import timezone
     from rest_framework.test import APIClient
@@ -189,7 +209,7 @@ def run(*, prospects: int = 1_000_000) -> None:
         copy_prospects(owners=[o.pk for o in others], first=SMALL, count=prospects - SMALL, now=now)
     scale.vacuum("prospects_prospect")
     say(f"data     {prospects - SMALL:,} more prospects in {time.perf_counter() - started:.0f} s")
-    big = measure(clients, rep.pk, size=prospects)
+    big = measure(clients, rep.pk, size=prospects, plans=plans)
     for name in small:
         ratio = big[name] / small[name]
         say(
@@ -207,6 +227,7 @@ def run(*, prospects: int = 1_000_000) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prospects", type=int, default=1_000_000)
+    parser.add_argument("--explain", action="store_true", help="print each query's plan")
     options = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -215,7 +236,7 @@ def main() -> int:
     with standalone.scratch_database("list_bench") as ready:
         if ready:
             started = time.perf_counter()
-            run(prospects=options.prospects)
+            run(prospects=options.prospects, plans=options.explain)
             say(f"list     {time.perf_counter() - started:.0f} s in all")
             summary.print_table()
     return 0
