@@ -14,7 +14,9 @@ Figures printed:
   5M consent and outreach rows: see ``bench/scale.py``;
 - the dashboard and offboarding benches, then outreach e-mail sending throughput through
   the outbox to a loopback SMTP server with one worker, and a worker killed mid-batch:
-  see ``bench/mail_send.py``.
+  see ``bench/mail_send.py``;
+- the list's exact e-mail and name prefix searches and its sorts at 1M prospects:
+  see ``bench/list_search.py``.
 """
 
 import csv
@@ -267,6 +269,11 @@ def main() -> int:
         from bench import mail_send
 
         mail_send.run()
+
+        # Last: it rebuilds the prospects table with searchable names and e-mails.
+        from bench import list_search
+
+        list_search.run()
         summary.print_table()
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)

@@ -336,6 +336,9 @@ def outreach_log(
         type(prospect).objects.filter(pk=prospect.pk, notice_sent_at__isnull=True).update(
             notice_sent_at=now
         )
+    if decision.allowed and prospect is not None:
+        # The prospects list's "last contact" column.
+        type(prospect).objects.filter(pk=prospect.pk).update(last_outreach_at=now)
     events.record(
         actor=actor,
         action=f"outreach.{decision.decision}",

@@ -305,7 +305,9 @@ def _new_records(candidates, context: _BatchContext, outcome: _Outcome):
                 Visibility.PUBLIC.value,
                 dated.retention_until,
                 notice_due_at,
-                now,
+                # Newest first, an import lists its rows in the file's order (LinkedIn's
+                # newest connection first): a microsecond apart, never the same instant.
+                context.now - datetime.timedelta(microseconds=row.line),
                 now,
                 # RULES 24: the export holds an e-mail only for members who show it to their
                 # connections; it is not used under legitimate interest.

@@ -159,14 +159,41 @@ class ProspectFilterSerializer(serializers.Serializer):
     q = serializers.CharField(
         required=False,
         help_text=(
-            "An exact e-mail, phone or profile URL; words of the name; the first letters "
-            "(3 or more) of words of the company."
+            "An exact e-mail, phone or profile URL (its blind index alone); the first "
+            "letters of words of the name (2 or more) or of the company (3 or more)."
         ),
     )
     provenance = serializers.ChoiceField(choices=Provenance.choices, required=False)
     network = serializers.ChoiceField(choices=Network.choices, required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, required=False)
+    owner = serializers.IntegerField(
+        required=False,
+        help_text="An employee id: the caller themself, a manager's team member; anyone for "
+        "the DPO and admins. Another id → 400 naming owner.",
+    )
+    notice = serializers.ChoiceField(
+        choices=list(selectors.NOTICE_FILTERS),
+        required=False,
+        help_text="Art. 14 notice not sent: overdue (its month is over) or due (still within it).",
+    )
+    retention = serializers.ChoiceField(
+        choices=["due"],
+        required=False,
+        help_text=f"Retention ending within {selectors.RETENTION_DUE_DAYS} days, or ended.",
+    )
+    sort = serializers.ChoiceField(
+        choices=list(selectors.LIST_SORTS),
+        required=False,
+        help_text="Newest first by default. Names are encrypted: they cannot be sorted.",
+    )
+
+    def validate_owner(self, value):
+        owners = selectors.prospect_owners_filterable_by(self.context["request"].user)
+        owner = owners.filter(pk=value).first()
+        if owner is None:
+            raise serializers.ValidationError("not an owner whose prospects you may list")
+        return owner
 
 
 class ValueHistorySerializer(serializers.ModelSerializer):
@@ -239,9 +266,13 @@ class ProspectListCreate(ReadAuditedListMixin, generics.ListAPIView):
     queryset = Prospect.objects.none()
 
     def get_queryset(self):
-        filters = ProspectFilterSerializer(data=self.request.query_params)
+        filters = ProspectFilterSerializer(
+            data=self.request.query_params, context={"request": self.request}
+        )
         filters.is_valid(raise_exception=True)
-        self._filtered = any(filters.validated_data.values())
+        self._filtered = any(
+            value for name, value in filters.validated_data.items() if name != "sort"
+        )
         return selectors.prospect_search(
             selectors.prospects_listed_for(self.request.user), **filters.validated_data
         )

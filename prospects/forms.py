@@ -5,10 +5,12 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consent import wording
 from people.models import Network, SocialAccount
 from prospects.models import Kind, Language, LawfulBasis, Provenance, Visibility
+from prospects.selectors import DEFAULT_SORT, LIST_SORTS
 from socialcrm.lib import dates
 from socialcrm.lib.forms import HttpUrlField
 
@@ -40,7 +42,10 @@ class ProspectFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=500,
-        help_text=_("Words of the name, part of the company, or an exact e-mail, phone or URL."),
+        help_text=_(
+            "The first letters of words of the name (2 or more) or of the company (3 or "
+            "more), or an exact e-mail, phone or URL."
+        ),
     )
     provenance = forms.ChoiceField(
         label=_("Provenance"), required=False, choices=_blank_choice(Provenance.choices)
@@ -53,10 +58,49 @@ class ProspectFilterForm(forms.Form):
         label=_("Lawful basis"), required=False, choices=_blank_choice(LawfulBasis.choices)
     )
 
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None, empty_label=ANY)
+    notice = forms.ChoiceField(
+        label=pgettext_lazy("prospect list", "Information notice"),
+        required=False,
+        choices=_blank_choice(
+            [("due", _("Due, not sent yet")), ("overdue", _("Overdue (not sent in time)"))]
+        ),
+    )
+    retention = forms.ChoiceField(
+        label=_("Retention"),
+        required=False,
+        choices=_blank_choice([("due", _("Ends within 30 days, or ended"))]),
+    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in LIST_SORTS])
+
+    def __init__(self, data=None, *, owners=None):
+        """``owners``: those the caller may filter by; None for a rep (the only owner)."""
+        super().__init__(data)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners.select_related("user").order_by("user__username")
+            self.fields["owner"].label_from_instance = lambda employee: employee.username
+
     def filters(self) -> dict:
-        """The valid filters only: a tampered value is dropped, not turned into an error page."""
+        """The valid filters only: a tampered value is dropped, not turned into an error page.
+
+        The sort is not a filter: see ``sort_key``. An owner out of the caller's reach is
+        not dropped (that would list everyone): ``owner_refused`` says so.
+        """
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        return {
+            name: value for name, value in self.cleaned_data.items() if value and name != "sort"
+        }
+
+    @property
+    def owner_refused(self) -> bool:
+        return "owner" in self.errors
+
+    @property
+    def sort_key(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("sort") or DEFAULT_SORT
 
 
 class ProspectForm(forms.Form):
@@ -232,3 +276,44 @@ class ShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = candidates
         self.fields["employee"].label_from_instance = lambda employee: employee.username
+
+
+class BulkActionForm(forms.Form):
+    """What to do with the prospects ticked in the list; the ids are read by the view."""
+
+    SHARE, CONTRIBUTE, FOLLOW_UP, EXPORT = "share", "contribute", "follow_up", "export"
+    action = forms.ChoiceField(
+        label=_("With the selected prospects"),
+        choices=[
+            (SHARE, _("Share with a colleague")),
+            (CONTRIBUTE, _("Contribute to the company (own pre-hire contacts)")),
+            (FOLLOW_UP, pgettext_lazy("prospect list", "Add a follow-up")),
+            (EXPORT, _("Export as CSV (your own prospects)")),
+        ],
+    )
+
+
+class BulkShareForm(forms.Form):
+    employee = forms.ModelChoiceField(
+        label=_("Colleague"),
+        queryset=None,
+        help_text=_("They will see these prospects and their history, without changing them."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = candidates
+        self.fields["employee"].label_from_instance = lambda employee: employee.username
+
+
+class BulkFollowUpForm(forms.Form):
+    due_on = forms.DateField(
+        label=pgettext_lazy("prospect list", "Follow up on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("prospect list", "Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

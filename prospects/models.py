@@ -7,8 +7,10 @@ identifier has a blind-index column next to it for exact-match lookups
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
@@ -113,7 +115,14 @@ class Prospect(models.Model):
     )
     # The earliest open follow-up's date (prospects.followups keeps it), None when none.
     next_follow_up_on = BoundedDateField(_("next follow-up"), null=True, blank=True, editable=False)
-    created_at = BoundedDateTimeField(auto_now_add=True)
+    # When the owner's side last reached the person: the latest outreach the gate allowed
+    # (consent.services.outreach_log keeps it), so the list shows and sorts by it.
+    last_outreach_at = BoundedDateTimeField(
+        _("last contact"), null=True, blank=True, editable=False
+    )
+    # A default rather than auto_now_add: the import gives each row its own instant, a
+    # microsecond apart in the file's order, and an auto_now_add would overwrite it.
+    created_at = BoundedDateTimeField(default=timezone.now, editable=False)
     updated_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:
@@ -142,6 +151,11 @@ class Prospect(models.Model):
             # The DPO's and admins' list of everyone: the default ordering, walked in order
             # (without it, a page at 1M rows sorted the whole table).
             models.Index(fields=["-created_at", "id"], name="prospect_recent"),
+            # The list's sorts (prospects.selectors.LIST_SORTS), each walked in order at 1M
+            # rows. Not led by the owner: see ``owner``. The last-contact sort's index
+            # (never-contacted last) is PostgreSQL's only: migration 0016.
+            models.Index(fields=["collected_at", "id"], name="prospect_collected"),
+            models.Index(fields=["next_follow_up_on", "id"], name="prospect_next_follow_up"),
             # Looked up by value only: rows without a phone (most imports) stay out.
             models.Index(
                 fields=["phone_index"],
@@ -262,3 +276,26 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.due_on} ({self.pk})"
+
+
+class SavedFilter(models.Model):
+    """A list query a user keeps under a name ("my overdue notices"), shown above their list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_prospect_filters"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    # The list's query string (``q=mor&sort=-collected_at``), without the page: it may
+    # hold search words, so it is the user's own and never shown to anyone else.
+    query = models.CharField(max_length=1000)
+    created_at = BoundedDateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # Saving under a name already used replaces that filter (prospects.views).
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -92,14 +92,43 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def name_tokens(full_name: str) -> str:
-    """Space-separated keyed hashes (16 hex) of each word of a name, accents and case folded.
+_WORD = re.compile(r"\w+")
 
-    Searching "durand" finds "Élodie Durand" without the name ever being stored in clear:
-    search with ``name_tokens__contains=name_token(word)``.
+
+def _words(text: str) -> set[str]:
+    """The words of a name or a company, accents and case folded ("Jean-Marc" is two)."""
+    return set(_WORD.findall(_fold(text)))
+
+
+# Name search finds a word from its first letters ("mor" finds "Morel"): the tokens hold each
+# word's beginnings from this length (and the whole word when it is shorter). One letter
+# would match a large share of any list, so it finds only one-letter words.
+NAME_PREFIX_MIN = 2
+
+
+def name_tokens(full_name: str) -> str:
+    """Space-separated keyed hashes (16 hex) of a name's words and of their beginnings, sorted.
+
+    Searching "durand" or "dur" finds "Élodie Durand" without the name ever being stored in
+    clear: search with ``name_tokens__contains`` each of ``name_search_tokens(q)``. A whole
+    word's token and a beginning's token are keyed apart, so two names with the same words
+    hold the same tokens and only they (the DSAR's ``same_name``).
     """
     words = {_fold(w) for w in full_name.replace("-", " ").split() if w.strip()}
-    return " ".join(sorted(name_token_of_folded(w) for w in words))
+    tokens = {name_token_of_folded(w) for w in words}
+    for word in _words(full_name):
+        shortest = min(NAME_PREFIX_MIN, len(word))
+        tokens.update(_name_prefix_token(word[:end]) for end in range(shortest, len(word) + 1))
+    return " ".join(sorted(tokens))
+
+
+def name_search_tokens(q: str) -> list[str]:
+    """One token per word of ``q``; a name matches when it holds them all."""
+    return sorted({_name_prefix_token(word) for word in _words(q)})
+
+
+def _name_prefix_token(folded: str) -> str:
+    return crypto.blind_index_of_normalised("name prefix", folded)[:16]
 
 
 def name_token_of_folded(folded_word: str) -> str:
@@ -113,11 +142,6 @@ def name_token(word: str) -> str:
 # Company search finds a word from its first letters ("acm" finds "Acme"): the tokens hold
 # each word's prefixes from this length, and the whole word when it is shorter.
 COMPANY_PREFIX_MIN = 3
-_COMPANY_WORD = re.compile(r"\w+")
-
-
-def _company_words(text: str) -> set[str]:
-    return set(_COMPANY_WORD.findall(_fold(text)))
 
 
 def company_tokens(company: str) -> str:
@@ -128,7 +152,7 @@ def company_tokens(company: str) -> str:
     the column does not tell which token is a prefix of which.
     """
     tokens = set()
-    for word in _company_words(company):
+    for word in _words(company):
         shortest = min(COMPANY_PREFIX_MIN, len(word))
         tokens.update(_company_token(word[:end]) for end in range(shortest, len(word) + 1))
     return " ".join(sorted(tokens))
@@ -136,7 +160,7 @@ def company_tokens(company: str) -> str:
 
 def company_search_tokens(q: str) -> list[str]:
     """One token per word of ``q``; a company matches when it holds them all."""
-    return sorted(_company_token(word) for word in _company_words(q))
+    return sorted(_company_token(word) for word in _words(q))
 
 
 def _company_token(folded: str) -> str:

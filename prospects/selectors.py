@@ -1,8 +1,11 @@
 """Reads on prospects: who sees which, who may change which, search."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from audit import events
 from people.models import Role
@@ -138,6 +141,59 @@ def prospect_history(*, prospect: Prospect) -> QuerySet[ValueHistory]:
     return prospect.history.order_by("recorded_at", "id")
 
 
+# The list's sorts: ``?sort=`` value → ORDER BY, each served by an index walked in order
+# (prospects.models.Prospect.Meta.indexes) and ending on the id, so pages never overlap.
+# Names and companies are encrypted: they cannot be sorted.
+LIST_SORTS = {
+    "-created_at": ("-created_at", "id"),
+    "created_at": ("created_at", "-id"),
+    "-collected_at": ("-collected_at", "-id"),
+    "collected_at": ("collected_at", "id"),
+    "next_follow_up_on": (F("next_follow_up_on").asc(nulls_last=True), "id"),
+    # Most recent contact first, never-contacted last; the reverse puts them first.
+    "-last_outreach_at": (F("last_outreach_at").desc(nulls_last=True), "id"),
+    "last_outreach_at": (F("last_outreach_at").asc(nulls_first=True), "-id"),
+}
+DEFAULT_SORT = "-created_at"
+
+# The DPO dashboard's tiles and the list's filters count the same rows: both read these.
+RETENTION_DUE_DAYS = 30
+
+
+def notice_overdue(now: datetime.datetime) -> Q:
+    """Art. 14 notice not sent, and its month since collection over."""
+    return Q(notice_sent_at__isnull=True, notice_due_at__lt=now)
+
+
+def notice_due(now: datetime.datetime) -> Q:
+    """Art. 14 notice not sent yet, still within its month."""
+    return Q(notice_sent_at__isnull=True, notice_due_at__gte=now)
+
+
+def retention_due(today: datetime.date) -> Q:
+    """Retention running out within RETENTION_DUE_DAYS days, or already over."""
+    return Q(retention_until__lte=today + datetime.timedelta(days=RETENTION_DUE_DAYS))
+
+
+NOTICE_FILTERS = {"overdue": notice_overdue, "due": notice_due}
+
+
+def prospect_owners_filterable_by(user) -> QuerySet:
+    """The owners ``user`` may narrow the list to: a rep themself, a manager themself and
+    their team, the DPO and admins anyone."""
+    from people.models import Employee
+
+    shape = visibility_shape(user)
+    if shape == "all":
+        return Employee.objects.filter(role__in=_SALES_ROLES)
+    if shape is None:
+        return Employee.objects.none()
+    me = employee_of(user)
+    if shape == Role.MANAGER:
+        return Employee.objects.filter(Q(pk=me.pk) | Q(manager=me))
+    return Employee.objects.filter(pk=me.pk)
+
+
 def prospect_search(
     queryset: QuerySet[Prospect],
     *,
@@ -146,44 +202,95 @@ def prospect_search(
     network: str | None = None,
     kind: str | None = None,
     lawful_basis: str | None = None,
+    owner=None,
+    notice: str | None = None,
+    retention: str | None = None,
+    sort: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> QuerySet[Prospect]:
-    """Narrow ``queryset``: ``q`` is an exact identifier, words of the name, or the beginnings of
-    words of the company (through keyed tokens: the values are encrypted)."""
+    """Narrow ``queryset``: ``q`` is an exact identifier, or the beginnings of words of the
+    name or of the company (through keyed tokens: the values are encrypted).
+
+    ``owner``: an employee (or id) the caller may filter by (``prospect_owners_filterable_by``
+    checks it first); ``notice`` "due" or "overdue"; ``retention`` "due"; ``sort`` a key of
+    LIST_SORTS (anything else: newest first).
+    """
     exact = {
         "provenance": provenance,
         "network": network,
         "kind": kind,
         "lawful_basis": lawful_basis,
+        "owner": owner,
     }
     queryset = queryset.filter(**{field: value for field, value in exact.items() if value})
+    now = now or timezone.now()
+    if notice in NOTICE_FILTERS:
+        queryset = queryset.filter(NOTICE_FILTERS[notice](now))
+    if retention == "due":
+        queryset = queryset.filter(retention_due(timezone.localdate(now)))
     q = (q or "").strip()
     if q:
         queryset = queryset.filter(_text_condition(q))
-    return queryset
+    return queryset.order_by(*LIST_SORTS.get(sort or DEFAULT_SORT, LIST_SORTS[DEFAULT_SORT]))
 
 
 def _text_condition(q: str) -> Q:
     # Names, companies and identifiers are encrypted: they are matched through their keyed
-    # hashes only. A company matches when each word of ``q`` starts one of its words.
+    # hashes only.
+    exact = _identifier_condition(q)
+    if exact is not None:
+        # An exact e-mail, phone or URL is answered from its blind index alone: an OR with
+        # the name or company tokens would make PostgreSQL read every row (the DPO's lookup
+        # for a data-subject request at 1M prospects).
+        return exact
+    # A name or a company matches when each word of ``q`` starts one of its words.
     alternatives = []
+    name_tokens = rules.name_search_tokens(q)
+    if name_tokens:
+        alternatives.append(_holds_tokens("name_tokens", name_tokens))
+    company_tokens = rules.company_search_tokens(q)
+    if company_tokens:
+        alternatives.append(_holds_tokens("company_tokens", company_tokens))
+    # Nothing searchable (punctuation alone) finds no one, not everyone.
+    condition = Q(pk__in=[])
+    for alternative in alternatives:
+        condition |= alternative
+    return condition
+
+
+class _HoldsTokens(Func):
+    """PostgreSQL: the space-separated ``column`` holds every token, read through its GIN
+    index (prospects migration 0018): a search at 1M prospects probes the index instead
+    of reading every row's tokens."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, tokens: list[str]):
+        super().__init__(F(column))
+        self.tokens = list(tokens)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"string_to_array({column}, ' ') @> %s::text[]", (*params, self.tokens)
+
+
+def _holds_tokens(column: str, tokens: list[str]) -> Q:
+    if database.postgresql():
+        return Q(_HoldsTokens(column, tokens))
+    return Q(*[Q(**{f"{column}__contains": token}) for token in tokens])
+
+
+def _identifier_condition(q: str) -> Q | None:
+    """``q`` read as an e-mail, a phone number or a profile URL, else None (words)."""
+    condition = None
     for identifier_type in rules.IDENTIFIER_FIELDS:
         try:
             index = crypto.blind_index(identifier_type, q)
         except ValueError:
             continue
-        alternatives.append(Q(**{f"{identifier_type}_index": index}))
-    name_words = q.replace("-", " ").split()
-    if name_words:
-        alternatives.append(
-            Q(*[Q(name_tokens__contains=rules.name_token(word)) for word in name_words])
-        )
-    company_tokens = rules.company_search_tokens(q)
-    if company_tokens:
-        alternatives.append(Q(*[Q(company_tokens__contains=token) for token in company_tokens]))
-    # Nothing searchable (punctuation alone) finds no one, not everyone.
-    condition = Q(pk__in=[])
-    for alternative in alternatives:
-        condition |= alternative
+        probe = Q(**{f"{identifier_type}_index": index})
+        condition = probe if condition is None else condition | probe
     return condition
 
 
@@ -211,6 +318,20 @@ def prospect_share_candidates(*, prospect: Prospect) -> QuerySet:
         )
         .exclude(pk=prospect.owner_id)
         .exclude(pk__in=prospect_shared_with(prospect=prospect).values("pk"))
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def share_colleagues(*, user) -> QuerySet:
+    """Active sales colleagues ``user`` may share their prospects with (the list's bulk share)."""
+    from people.models import Employee, EmployeeStatus
+
+    return (
+        Employee.objects.filter(
+            role__in=_SALES_ROLES, status=EmployeeStatus.ACTIVE, user__is_active=True
+        )
+        .exclude(user=user)
         .select_related("user")
         .order_by("user__username")
     )

@@ -6,6 +6,13 @@ from prospects import views
 urlpatterns = [
     path("prospects/", views.prospect_list, name="prospects"),
     path("prospects/new/", views.prospect_new, name="prospect-new"),
+    path("prospects/bulk/", views.prospect_bulk, name="prospect-bulk"),
+    path("prospects/filters/", views.saved_filter_save, name="prospect-filter-save"),
+    path(
+        "prospects/filters/<int:pk>/delete/",
+        views.saved_filter_delete,
+        name="prospect-filter-delete",
+    ),
     path("prospects/import/", import_views.linkedin_import, name="prospect-import"),
     path("prospects/import/<uuid:pk>/", import_views.import_job, name="import-job"),
     path(
