@@ -64,7 +64,7 @@ def test_hr_sees_every_employee_with_role_status_and_hire_date(client, hr):
     assert "leaving" in page
     assert "Offboarding" in page
     assert "Sales rep" in page
-    assert "03/01/2024" in page
+    assert "1 Mar 2024" in page
     assert reverse("api-docs") not in page
     assert reverse("social-accounts") not in page
 
