@@ -85,7 +85,7 @@ def _pages(people):
             ("suppression", "/privacy/suppression/"),
             ("register", "/register/"),
         ],
-        "hr": [("hr-home", "/"), ("offboardings", "/offboarding/")],
+        "hr": [("hr-home", "/"), ("offboardings", "/offboarding/"), ("forbidden", "/prospects/")],
     }
 
 
