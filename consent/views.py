@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from consent import selectors, services
@@ -258,9 +259,12 @@ def suppression_list_import(request):
     except UnicodeDecodeError:
         messages.error(request, _("The file is not UTF-8 text: nothing was imported."))
         return redirect("suppression-list")
-    messages.success(
-        request, _("%(added)d numbers added to the suppression list.") % {"added": added}
+    added_text = ngettext(
+        "%(added)d number added to the suppression list.",
+        "%(added)d numbers added to the suppression list.",
+        added,
     )
+    messages.success(request, added_text % {"added": added})
     for line, error in errors[:20]:
         messages.error(request, _("Line %(line)d: %(error)s") % {"line": line, "error": error})
     return redirect("suppression-list")

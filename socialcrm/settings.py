@@ -975,3 +975,9 @@ NOTICE_REGISTER_ACTIVITIES = env_list("NOTICE_REGISTER_ACTIVITIES", ["social-sel
 # How long the link mailed with a completed access request opens the export and its
 # plain-language summary (never past the export's own DSAR_EXPORT_DAYS).
 DSAR_DOWNLOAD_DAYS = env_int("DSAR_DOWNLOAD_DAYS", 7, minimum=1)
+
+
+# --- Dates (issue 18) ---
+# English dates day-month-year ("1 Mar 2024", 24-hour times): socialcrm/formats/en/.
+# French keeps Django's own formats.
+FORMAT_MODULE_PATH = ["socialcrm.formats"]

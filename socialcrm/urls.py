@@ -96,6 +96,9 @@ api_patterns = [
 # What fails before a view (the session, a middleware) and is a lost database or cache
 # answers 503 like the views do (socialcrm.middleware).
 handler500 = "socialcrm.middleware.server_error"
+# A missing or forbidden page keeps the site's header and a way back; /api/ keeps its JSON.
+handler403 = "socialcrm.views.permission_denied"
+handler404 = "socialcrm.views.page_not_found"
 
 urlpatterns = [
     path("api/", include(api_patterns)),

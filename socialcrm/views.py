@@ -1,4 +1,5 @@
-"""The API docs page under the Content-Security-Policy, and where browsers report violations."""
+"""The API docs page under the Content-Security-Policy, where browsers report violations, and the
+403 and 404 pages."""
 
 import json
 import logging
@@ -7,12 +8,15 @@ from urllib.parse import urlsplit
 from csp.decorators import csp_update
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.decorators import method_decorator
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from socialcrm.lib.api import api_not_found
 
 logger = logging.getLogger("socialcrm.csp")
 
@@ -108,3 +112,32 @@ def _count() -> None:
             cache.incr(REPORTS_COUNTED)
         except ValueError:  # expired between add and incr
             cache.add(REPORTS_COUNTED, 1, _COUNT_SECONDS)
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """``handler404``: the site's page with its navigation and a way home (templates/404.html).
+
+    Under ``/api/`` a client gets the API's JSON 404 instead, whatever raised it.
+    The page never repeats the address asked for: it may hold an e-mail or a name.
+    """
+    if _is_api(request):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """``handler403``: the site's page saying the action belongs to another role (templates/403.html);
+    under ``/api/`` the API's JSON 403, as DRF words it."""
+    if _is_api(request):
+        return JsonResponse(
+            {
+                "detail": "You do not have permission to perform this action.",
+                "code": "permission_denied",
+            },
+            status=403,
+        )
+    return defaults.permission_denied(request, exception)

@@ -4,10 +4,12 @@ Used by the browser tests of the rep's, manager's and DPO's days:
 
 - ``open_page(browser, viewport, locale)``: a fresh context at ``PHONE`` (390×844) or
   ``DESKTOP`` (1366×900) in ``en-US`` or ``fr-FR``;
+- ``wait_for_htmx``: the parts a page loads after it opens (the Contact panel) are in;
 - ``assert_no_horizontal_scroll``: nothing wider than the screen;
 - ``assert_within_screens``: an element starts within the first N screens;
 - ``assert_no_raw_code``: no internal code (``no_opt_in``, ``linkedin_import``) in the
   visible text, outside code blocks;
+- ``assert_unique_ids``: no two elements share an ``id`` (a label would point at the wrong one);
 - ``assert_accessible``: axe-core (shipped by axe-playwright-python, nothing downloaded)
   reports no serious or critical violation;
 - ``snap``: a screenshot under ``test-artifacts/`` named after the page and the viewport.
@@ -89,6 +91,20 @@ def assert_no_raw_code(page: Page) -> None:
     assert not raw, f"{page.url}: internal codes shown to the user: {raw}"
 
 
+def assert_unique_ids(page: Page) -> None:
+    """No id attribute value used twice in the DOM as it stands (htmx swaps included)."""
+    repeated = page.evaluate(
+        """() => {
+          const seen = new Map();
+          for (const element of document.querySelectorAll('[id]')) {
+            seen.set(element.id, (seen.get(element.id) || 0) + 1);
+          }
+          return [...seen].filter(([, count]) => count > 1).map(([id, count]) => `${id} ×${count}`);
+        }"""
+    )
+    assert not repeated, f"{page.url}: ids used more than once: {repeated}"
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core on the page as it is: no serious or critical violation."""
     results = _axe.run(page)
@@ -109,10 +125,21 @@ def snap(page: Page, name: str, viewport: str, locale: str = "en-US") -> None:
     screenshot(page, f"{name}-{viewport}-{locale[:2]}")
 
 
+def wait_for_htmx(page: Page) -> None:
+    """The page as the user sees it once settled: htmx started, every part it loads on page
+    load (the Contact panel) swapped in, and no request of its in flight."""
+    page.wait_for_function(
+        """() => (window.htmx || !document.querySelector('script[src*="htmx"]'))
+                 && !document.querySelector('.htmx-request, [hx-trigger~="load"]:empty')"""
+    )
+
+
 def check_page(page: Page, name: str, viewport: str, locale: str = "en-US") -> None:
-    """Every check above on the page as it stands, then its screenshot."""
+    """Every check above on the page once settled, then its screenshot."""
+    wait_for_htmx(page)
     if viewport == "phone":
         assert_no_horizontal_scroll(page)
     assert_no_raw_code(page)
+    assert_unique_ids(page)
     assert_accessible(page)
     snap(page, name, viewport, locale)

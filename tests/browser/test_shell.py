@@ -1,10 +1,12 @@
-"""The page shell in a real browser: language, per-role navigation, and the accounts form."""
+"""The page shell in a real browser: language, per-role navigation (folded on a phone), the skip
+link, the favicon, and the accounts form."""
 
 import pytest
 from playwright.sync_api import expect
 
 from people.models import SocialAccount
 from tests.browser.conftest import login, screenshot
+from tests.browser.pagechecks import PHONE, assert_no_horizontal_scroll, check_page, open_page
 from tests.factories import EmployeeFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.browser
@@ -183,3 +185,90 @@ def test_the_pages_fit_a_phone_screen_in_french(page, live_server):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     screenshot(page, "shell-fr-phone-accounts")
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_on_a_phone_the_menu_folds_behind_one_button_and_opens_on_tap(browser, live_server, locale):
+    rep = EmployeeFactory(role="rep", user__username="alice")
+    page = open_page(browser, "phone", locale)
+    try:
+        login(page, live_server, rep.user.username)
+        header = page.locator("header")
+        toggle = page.locator("header .menu-toggle")
+        menu = page.locator("#site-menu")
+        expect(toggle).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(toggle).to_have_attribute("aria-controls", "site-menu")
+        expect(menu).to_be_hidden()
+        expect(page.locator("#language")).to_be_visible()  # the language stays one tap away
+        assert header.bounding_box()["height"] < 70
+        check_page(page, "shell-menu-closed", "phone", locale)
+
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(menu).to_be_visible()
+        logout = "Se déconnecter" if locale == "fr-FR" else "Log out"
+        expect(page.get_by_role("button", name=logout)).to_be_visible()
+        expect(page.locator("header nav a[aria-current=page]")).to_be_visible()
+        check_page(page, "shell-menu-open", "phone", locale)
+
+        page.locator("header nav a").nth(1).focus()
+        page.keyboard.press("Escape")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(toggle).to_be_focused()
+        expect(menu).to_be_hidden()
+
+        toggle.click()
+        page.get_by_role("button", name=logout).click()
+        page.wait_for_url(f"{live_server.url}/login/")
+    finally:
+        page.context.close()
+
+
+def test_at_a_desk_the_menu_is_open_and_the_button_is_not_there(page, live_server):
+    rep = EmployeeFactory(role="rep")
+    login(page, live_server, rep.user.username)
+    expect(page.locator("header .menu-toggle")).to_be_hidden()
+    expect(page.locator("header nav")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_without_javascript_a_phone_shows_the_whole_menu(browser, live_server):
+    rep = EmployeeFactory(role="rep")
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, live_server, rep.user.username)
+        expect(page.locator("header .menu-toggle")).to_be_hidden()
+        expect(page.locator("header nav")).to_be_visible()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        assert_no_horizontal_scroll(page)
+        screenshot(page, "shell-menu-no-js-phone")
+    finally:
+        context.close()
+
+
+def test_the_skip_link_appears_on_the_first_tab_and_jumps_to_the_page(page, live_server):
+    rep = EmployeeFactory(role="rep")
+    login(page, live_server, rep.user.username)
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.bounding_box()["y"] < 0  # out of sight until needed
+
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0
+    screenshot(page, "shell-skip-link")
+
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_every_page_has_the_favicon(page, live_server):
+    page.goto(f"{live_server.url}/login/")
+    icon = page.locator("link[rel=icon]")
+    expect(icon).to_have_attribute("type", "image/svg+xml")
+    answer = page.request.get(live_server.url + icon.get_attribute("href"))
+    assert answer.status == 200
+    assert answer.body().startswith(b"<svg")

@@ -360,10 +360,10 @@ def test_reasons_carry_severity_message_and_hint():
 @pytest.mark.parametrize(
     ("now", "next_slot"),
     [
-        (at(2026, 12, 1, 9, 0), "Dec. 1, 2026, 10 a.m."),  # before the morning window
-        (at(2026, 12, 1, 13, 30), "Dec. 1, 2026, 2 p.m."),  # lunch break
-        (at(2026, 12, 4, 20, 30), "Dec. 7, 2026, 10 a.m."),  # Friday evening: Monday
-        (at(2026, 12, 24, 20, 0), "Dec. 28, 2026, 10 a.m."),  # Christmas, then the weekend
+        (at(2026, 12, 1, 9, 0), "1 Dec 2026, 10:00"),  # before the morning window
+        (at(2026, 12, 1, 13, 30), "1 Dec 2026, 14:00"),  # lunch break
+        (at(2026, 12, 4, 20, 30), "7 Dec 2026, 10:00"),  # Friday evening: Monday
+        (at(2026, 12, 24, 20, 0), "28 Dec 2026, 10:00"),  # Christmas, then the weekend
     ],
 )
 def test_a_phone_hours_denial_says_when_calling_is_allowed_again(now, next_slot):

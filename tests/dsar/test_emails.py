@@ -36,7 +36,7 @@ def extend(api_as, dpo, dsar, **body):
         (
             "en",
             "we need more time",
-            ["we will answer by April 28, 2025 at the latest", "Why:"],
+            ["we will answer by 28 Apr 2025 at the latest", "Why:"],
         ),
     ],
 )

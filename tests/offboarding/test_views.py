@@ -172,7 +172,7 @@ def test_the_report_prints_its_times_as_dates_not_iso_strings(client, dpo, open_
     page = client.get(f"/offboarding/{open_case.pk}/report/").content.decode()
 
     assert "2026-12-31T17:45" not in page and "2026-12-30T09:05" not in page
-    assert "12/31/2026" in page and "12/30/2026" in page
+    assert "31 Dec 2026" in page and "30 Dec 2026" in page
 
 
 @pytest.mark.parametrize(

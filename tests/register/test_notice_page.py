@@ -116,7 +116,7 @@ def test_a_dpo_edit_in_the_register_shows_on_the_page_with_its_date(client, dpo)
         updated_at=timezone.make_aware(datetime.datetime(2026, 1, 15, 12))
     )
     before = client.get("/privacy/notice/?lang=en").content.decode()
-    assert "Version of Jan. 15, 2026." in before
+    assert "Version of 15 Jan 2026." in before
 
     client.force_login(dpo.user)
     form = client.get(f"/register/{activity.pk}/edit/").context["form"]
@@ -131,7 +131,7 @@ def test_a_dpo_edit_in_the_register_shows_on_the_page_with_its_date(client, dpo)
     assert "our hosting provider in Frankfurt (processor)." in english
     assert "Salons professionnels et réseaux sociaux." in french
     today = timezone.localdate()
-    assert "Version of Jan. 15, 2026." not in english
+    assert "Version of 15 Jan 2026." not in english
     assert f"Version du {today.day}" in french
 
 

@@ -57,7 +57,7 @@ def page_url(route: str) -> str:
 
 
 def _is_csrf_refusal(answer) -> bool:
-    return answer.status_code == 403 and b"CSRF" in answer.content
+    return answer.status_code == 403 and b"CSRF verification failed" in answer.content
 
 
 @pytest.fixture
