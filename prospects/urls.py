@@ -23,3 +23,15 @@ urlpatterns = [
         name="prospect-unshare",
     ),
 ]
+
+# The art. 14 notice's actions (prospects.notice_views).
+from prospects import notice_views  # noqa: E402 - appended with its routes
+
+urlpatterns += [
+    path("prospects/<uuid:pk>/notice/", notice_views.notice_action, name="prospect-notice"),
+    path(
+        "prospects/<uuid:pk>/notice/mark-sent/",
+        notice_views.notice_mark_sent,
+        name="prospect-notice-mark-sent",
+    ),
+]
