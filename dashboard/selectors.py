@@ -76,20 +76,44 @@ def _by_owner(owners: dict[int, int]) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["count"], row["username"]))
 
 
+# The DPO's tiles link to the prospect list filtered by these same conditions
+# (``/prospects/?notice=overdue``, ``?notice=due``, ``?retention=due``): the list's filters
+# call these functions, so a tile's count is the length of the list behind it.
+
+
+def notice_overdue_q(*, now: datetime.datetime) -> Q:
+    """The art. 14 notice is not sent and its one-month deadline has passed."""
+    return Q(notice_sent_at__isnull=True, notice_due_at__lt=now)
+
+
+def notice_due_q(*, now: datetime.datetime) -> Q:
+    """The art. 14 notice is not sent yet and its deadline is still ahead."""
+    return Q(notice_sent_at__isnull=True, notice_due_at__gte=now)
+
+
+def retention_due_q(*, today: datetime.date) -> Q:
+    """The retention period ends within ``RETENTION_WARNING_DAYS``, or is already over."""
+    return Q(retention_until__lte=today + datetime.timedelta(days=RETENTION_WARNING_DAYS))
+
+
 def _record_deadlines(*, now: datetime.datetime, today: datetime.date) -> dict:
-    """Art. 14 notices overdue, retention running out and flagged notes, in one query.
+    """Art. 14 notices overdue and due, retention running out and flagged notes, in one query.
 
     Each condition reads its own small index (the flagged notes a partial one, RULES 25):
     the notes themselves stay encrypted, the services set ``notes_flagged`` when they
     are written.
     """
     warn_until = today + datetime.timedelta(days=RETENTION_WARNING_DAYS)
-    notice_overdue = Q(notice_sent_at__isnull=True, notice_due_at__lt=now)
+    notice_overdue = notice_overdue_q(now=now)
+    notice_due = notice_due_q(now=now)
+    retention_due = retention_due_q(today=today)
     notes_flagged = Q(notes_flagged=True)
     counts = Prospect.objects.filter(
-        notice_overdue | Q(retention_until__lte=warn_until) | notes_flagged
+        Q(notice_sent_at__isnull=True, notice_due_at__isnull=False) | retention_due | notes_flagged
     ).aggregate(
         notice_overdue=Count("pk", filter=notice_overdue),
+        notice_due=Count("pk", filter=notice_due),
+        retention_due=Count("pk", filter=retention_due),
         retention_expiring=Count("pk", filter=Q(retention_until__range=(today, warn_until))),
         retention_expired=Count("pk", filter=Q(retention_until__lt=today)),
         flagged_notes=Count("pk", filter=notes_flagged),
@@ -248,7 +272,9 @@ def provenance_dashboard(*, now: datetime.datetime | None = None) -> dict:
         "by_lawful_basis": counts["lawful_basis"],
         "consent_by_channel": _consent_by_channel(),
         "notice_overdue": deadlines["notice_overdue"],
+        "notice_due": deadlines["notice_due"],
         "retention": {
+            "due": deadlines["retention_due"],
             "expiring_30_days": deadlines["retention_expiring"],
             "expired": deadlines["retention_expired"],
             "retention_days": settings.PROSPECT_RETENTION_DAYS,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from consent.models import Channel
 from dashboard.charts import bar_chart
+from dashboard.reasons import reason_label
 from dashboard.selectors import NONE, OUTREACH_WINDOW_DAYS, provenance_dashboard
 from people.models import Network, Role
 from people.selectors import has_role
@@ -52,7 +53,7 @@ def dpo_dashboard(request):
             [(_("Allowed"), outreach["allowed"]), (_("Denied"), outreach["denied"])]
         ),
         "reasons": bar_chart(
-            [(row["code"], row["count"]) for row in outreach["top_denial_reasons"]]
+            [(reason_label(row["code"]), row["count"]) for row in outreach["top_denial_reasons"]]
         ),
     }
     hidden_owners = owners[TOP_OWNERS:]

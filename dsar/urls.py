@@ -22,6 +22,7 @@ urlpatterns = [
         name="dsar-attestation-confirm",
     ),
     path("dsar/<uuid:pk>/", views.dsar_detail, name="dsar-detail"),
+    path("dsar/<uuid:pk>/status/", views.dsar_status, name="dsar-status"),
     path("dsar/<uuid:pk>/export/<str:fmt>/", views.dsar_export, name="dsar-export"),
     path("dsar/<uuid:pk>/<str:action>/", views.dsar_action, name="dsar-action"),
 ]

@@ -2,6 +2,7 @@
 request pages, and employees' attestations after an erasure."""
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,9 +29,11 @@ from dsar.forms import (
     VerifyIdentifiersForm,
 )
 from dsar.models import (
+    OPEN_STATUSES,
     DataSubjectRequest,
     DsarExport,
     EmployeeAttestation,
+    Execution,
     ExportFormat,
     ReceivedVia,
     RequestType,
@@ -173,14 +176,41 @@ def public_summary(request, token):
     return _in_language(dsar, response)
 
 
+# The list's filters, as the DPO dashboard's tiles link to them: ``?status=open`` (any open
+# status) and ``?due=soon|overdue`` (open requests, with dsar_deadline_counts' definitions).
+OPEN = "open"
+DUE_FILTERS = {
+    "soon": gettext_lazy("Due soon"),
+    "overdue": gettext_lazy("Overdue"),
+}
+
+
+def _due_filtered(requests, due: str):
+    now = timezone.now()
+    requests = requests.filter(status__in=OPEN_STATUSES)
+    if due == "overdue":
+        return requests.filter(due_at__lt=now)
+    soon = now + timedelta(days=selectors.due_soon_days())
+    return requests.filter(due_at__gte=now, due_at__lt=soon)
+
+
 @login_required
 def dsar_list(request):
     if not has_role(request.user, *DPO_ROLES):
         raise PermissionDenied
     wanted = request.GET.get("status") or ""
-    if wanted not in Status.values:
+    if wanted not in (*Status.values, OPEN):
         wanted = ""
-    requests = selectors.dsar_list(user=request.user, status=wanted or None)
+    due = request.GET.get("due") or ""
+    if due not in DUE_FILTERS:
+        due = ""
+    requests = selectors.dsar_list(
+        user=request.user, status=wanted if wanted in Status.values else None
+    )
+    if wanted == OPEN:
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    if due:
+        requests = _due_filtered(requests, due)
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
     record_page_read(request, page, model=DataSubjectRequest)
     return render(
@@ -188,8 +218,10 @@ def dsar_list(request):
         "dsar/list.html",
         {
             "page": page,
-            "statuses": Status.choices,
+            "statuses": [(OPEN, _("Open (any stage)")), *Status.choices],
             "wanted": wanted,
+            "dues": list(DUE_FILTERS.items()),
+            "due": due,
             "now": timezone.now(),
             "counts": selectors.dsar_deadline_counts(),
         },
@@ -219,10 +251,15 @@ def dsar_new(request):
     return render(request, "dsar/new.html", {"form": form, "dpo": dpo})
 
 
+def _job_running(dsar) -> bool:
+    return dsar.execution in (Execution.QUEUED, Execution.RUNNING)
+
+
 def _detail_context(request, dsar, **forms):
     dpo = has_role(request.user, *DPO_ROLES)
     context = {
         "dsar": dsar,
+        "running": _job_running(dsar),
         "dpo": dpo,
         "now": timezone.now(),
         "overdue": dsar.is_open and dsar.due_at < timezone.now(),
@@ -264,6 +301,18 @@ def _detail_context(request, dsar, **forms):
 def dsar_detail(request, pk):
     dsar = selectors.dsar_get(user=request.user, pk=pk)
     return render(request, "dsar/detail.html", _detail_context(request, dsar))
+
+
+@login_required
+def dsar_status(request, pk):
+    """The status alone, polled by the request's page while its job runs. Once the job
+    has ended the whole page reloads, so its exports and outcome appear."""
+    dsar = selectors.dsar_get(user=request.user, pk=pk)
+    running = _job_running(dsar)
+    response = render(request, "dsar/_status.html", {"dsar": dsar, "running": running})
+    if not running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

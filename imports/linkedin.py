@@ -23,13 +23,16 @@ COLUMNS = (
     "Position",
     "Connected On",
 )
+# Reasons are stored in English and translated when shown (imports.messages).
 NOT_A_CONNECTIONS_EXPORT = (
     "not a LinkedIn Connections export: header with " + ", ".join(COLUMNS) + " not found"
 )
+UNREADABLE_DATE = "unreadable date, expected e.g. 15 Jan 2024"
 # The notes LinkedIn puts first are a handful of records; a header further down is not this export.
 HEADER_SEARCH_RECORDS = 20
 # Company and job title columns of a prospect.
 TEXT_MAX_LENGTH = 200
+TOO_LONG = f"longer than {TEXT_MAX_LENGTH} characters"
 
 _MONTH_NAMES = (
     "january",
@@ -74,10 +77,10 @@ def parse_date(text: str) -> datetime.date:
     """``15 Jan 2024`` (English month, any case); ``ValueError`` otherwise."""
     parts = text.split()
     if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
-        raise ValueError("unreadable date, expected e.g. 15 Jan 2024")
+        raise ValueError(UNREADABLE_DATE)
     month = _MONTHS.get(parts[1].lower())
     if month is None:
-        raise ValueError("unreadable date, expected e.g. 15 Jan 2024")
+        raise ValueError(UNREADABLE_DATE)
     try:
         return datetime.date(int(parts[2]), month, int(parts[0]))
     except ValueError:
@@ -119,7 +122,7 @@ def _connection(
     row.position = cell("Position")
     for name, value in (("company", row.company), ("job_title", row.position)):
         if len(value) > TEXT_MAX_LENGTH:
-            row.errors[name] = f"longer than {TEXT_MAX_LENGTH} characters"
+            row.errors[name] = TOO_LONG
     try:
         row.connected_on = parse_date(cell("Connected On"))
     except ValueError as exc:

@@ -38,3 +38,39 @@ def import_job_get(*, user, pk) -> ImportJob:
         return import_jobs_visible_to(user).get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+# What the history lists of each job: its outcome, never the listed rejected rows.
+HISTORY_FIELDS = (
+    "id",
+    "kind",
+    "status",
+    "total",
+    "processed",
+    "created",
+    "duplicates",
+    "opposed",
+    "rejected_count",
+    "error",
+    "created_at",
+    "finished_at",
+)
+
+
+def import_history_of(owner: Employee) -> QuerySet[ImportJob]:
+    """The employee's own imports, newest first (index import_job_owner_recent)."""
+    return (
+        ImportJob.objects.filter(owner=owner).only(*HISTORY_FIELDS).order_by("-created_at", "-id")
+    )
+
+
+def import_job_of_owner(*, user, pk) -> ImportJob:
+    """One of the caller's own jobs, else 404: the DPO sees every job, but only its owner
+    downloads what its file held."""
+    me = employee_of(user)
+    if me is None:
+        raise Http404
+    try:
+        return ImportJob.objects.get(owner=me, pk=pk)
+    except (ImportJob.DoesNotExist, ValueError):
+        raise Http404 from None

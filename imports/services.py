@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit import events
 from consent.selectors import opposed_scopes
@@ -223,9 +223,11 @@ def _store_batch(
     outcome = _Outcome()
     candidates = []
     for row in rows:
-        indexes, index_errors = rules.identifier_indexes(
-            {"email": row.email or None, "profile_url": row.profile_url or None}
-        )
+        # Stored in English whatever the worker's language; pages translate (imports.messages).
+        with translation.override("en"):
+            indexes, index_errors = rules.identifier_indexes(
+                {"email": row.email or None, "profile_url": row.profile_url or None}
+            )
         errors = {**row.errors, **index_errors}
         if errors:
             outcome.rejected.append({"row": row.line, "errors": errors})

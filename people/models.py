@@ -104,6 +104,17 @@ class Network(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class InUseSocialAccounts(models.Manager):
+    """The accounts still in use: every picker and list reads through this one.
+
+    A removed account stays in the table so the prospects, outreach and audit rows that
+    name it keep reading it (a ForeignKey follows Django's base manager, which sees all).
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class SocialAccount(models.Model):
     """A personal account an employee uses for work. It stays theirs; no credential is kept."""
 
@@ -112,13 +123,23 @@ class SocialAccount(models.Model):
     handle = models.CharField(_("handle"), max_length=150)
     profile_url = models.URLField(_("profile URL"), max_length=500, blank=True)
     created_at = BoundedDateTimeField(auto_now_add=True)
+    # Removed by its owner: hidden from pickers and the list, kept for the history.
+    removed_at = BoundedDateTimeField(_("removed at"), null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = InUseSocialAccounts()
 
     class Meta:
         ordering = ["network", "handle"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [
-            # The registry names each account once per employee.
+            # The registry names each account in use once per employee; a removed one
+            # may be registered again.
             models.UniqueConstraint(
-                fields=["employee", "network", "handle"], name="social_account_unique_per_employee"
+                fields=["employee", "network", "handle"],
+                condition=Q(removed_at__isnull=True),
+                name="social_account_unique_per_employee",
             ),
         ]
 

@@ -89,3 +89,24 @@ def social_accounts_of(user) -> QuerySet[SocialAccount]:
     if me is None:
         return SocialAccount.objects.none()
     return SocialAccount.objects.filter(employee=me)
+
+
+def social_accounts_removed_of(user) -> QuerySet[SocialAccount]:
+    """The caller's removed accounts, most recently removed first (the "Removed" list)."""
+    me = employee_of(user)
+    if me is None:
+        return SocialAccount.all_objects.none()
+    return SocialAccount.all_objects.filter(employee=me, removed_at__isnull=False).order_by(
+        "-removed_at", "-pk"
+    )
+
+
+def social_account_get(*, user, pk) -> SocialAccount:
+    """One of the caller's own accounts in use, else 404."""
+    me = employee_of(user)
+    if me is None:
+        raise Http404
+    try:
+        return SocialAccount.objects.get(employee=me, pk=pk)
+    except (SocialAccount.DoesNotExist, ValueError):
+        raise Http404 from None

@@ -74,24 +74,75 @@ def employee_upsert(
     return employee, is_new
 
 
+def _checked_profile_url(*, network: str, profile_url: str) -> str:
+    """The URL as stored: https assumed when typed without a scheme, and on the network's
+    own site (socialcrm.lib.urls: linkedin.com, x.com or twitter.com, facebook.com or fb.com,
+    instagram.com; any http(s) address for another network)."""
+    if not profile_url:
+        return ""
+    try:
+        return urls.clean_profile_url(profile_url, network=network)
+    except ValidationError as exc:
+        raise ValidationError({"profile_url": exc.messages}) from None
+
+
+def _check_not_registered(*, employee: Employee, network: str, handle: str, exclude=None) -> None:
+    taken = SocialAccount.objects.filter(employee=employee, network=network, handle=handle)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        # Named on the field the person can change, not as a whole-form error.
+        raise ValidationError({"handle": [_("You have already registered this account.")]})
+
+
 @transaction.atomic
 def social_account_create(*, employee: Employee, network: str, handle: str, profile_url: str = ""):
-    if profile_url:
-        try:
-            profile_url = urls.clean_profile_url(profile_url, network=network)
-        except ValidationError as exc:
-            raise ValidationError({"profile_url": exc.messages}) from None
+    profile_url = _checked_profile_url(network=network, profile_url=profile_url)
     account = SocialAccount(
         employee=employee, network=network, handle=handle.strip(), profile_url=profile_url
     )
-    if SocialAccount.objects.filter(
-        employee=employee, network=network, handle=account.handle
-    ).exists():
-        # Named on the field the person can change, not as a whole-form error.
-        raise ValidationError({"handle": [_("You have already registered this account.")]})
+    _check_not_registered(employee=employee, network=network, handle=account.handle)
     account.full_clean()
     account.save()
     events.created(actor=employee.user, obj=account, fields=["network", "handle", "profile_url"])
+    return account
+
+
+@transaction.atomic
+def social_account_update(
+    *, actor, account: SocialAccount, network: str, handle: str, profile_url: str = ""
+) -> SocialAccount:
+    """Correct an account in use. Its prospects and outreach keep pointing at it."""
+    if account.removed_at is not None:
+        raise ValidationError(_("This account was removed: register it again instead."))
+    profile_url = _checked_profile_url(network=network, profile_url=profile_url)
+    handle = handle.strip()
+    _check_not_registered(
+        employee=account.employee, network=network, handle=handle, exclude=account
+    )
+    changed = [
+        name
+        for name, value in (("network", network), ("handle", handle), ("profile_url", profile_url))
+        if getattr(account, name) != value
+    ]
+    if not changed:
+        return account
+    account.network, account.handle, account.profile_url = network, handle, profile_url
+    account.full_clean()
+    account.save(update_fields=changed)
+    events.changed(actor=actor, obj=account, fields=changed)
+    return account
+
+
+@transaction.atomic
+def social_account_remove(*, actor, account: SocialAccount) -> SocialAccount:
+    """Stop using an account: hidden from the pickers and the list, kept for the history
+    (the prospects found through it, the messages sent from it). Removing twice is once."""
+    if account.removed_at is not None:
+        return account
+    account.removed_at = timezone.now()
+    account.save(update_fields=["removed_at"])
+    events.record(actor=actor, action="social_account.removed", obj=account)
     return account
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from onboarding.selectors import home_checklist
 from people import selectors, services
@@ -65,8 +66,46 @@ def social_accounts(request):
             "employee": employee,
             "form": form,
             "accounts": selectors.social_accounts_of(request.user),
+            "removed": selectors.social_accounts_removed_of(request.user),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def social_account_edit(request, pk):
+    account = selectors.social_account_get(user=request.user, pk=pk)
+    # A ModelForm writes what it cleans onto its instance: give it a copy, so the service
+    # compares the typed values with the stored ones.
+    form = SocialAccountForm(
+        request.POST or None, instance=selectors.social_account_get(user=request.user, pk=pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.social_account_update(actor=request.user, account=account, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Account updated."))
+            return redirect("social-accounts")
+    return render(
+        request,
+        "people/social_account_edit.html",
+        {"account": account, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def social_account_remove(request, pk):
+    """Asks first; on POST the account leaves the pickers and the list, its history stays."""
+    account = selectors.social_account_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.social_account_remove(actor=request.user, account=account)
+        messages.success(request, _("Account removed. What was done with it stays on record."))
+        return redirect("social-accounts")
+    return render(request, "people/social_account_remove.html", {"account": account})
 
 
 @login_required

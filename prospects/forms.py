@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -206,7 +207,11 @@ class ProspectForm(forms.Form):
             kwargs.setdefault("initial", {"collected_at": timezone.localdate()})
         super().__init__(*args, **kwargs)
         # Only the owner's own accounts: a prospect is never tied to a colleague's network.
-        self.fields["social_account"].queryset = SocialAccount.objects.filter(employee=owner)
+        # Those in use, and the one the prospect already names even if since removed.
+        current = prospect.social_account_id if prospect is not None else None
+        self.fields["social_account"].queryset = SocialAccount.all_objects.filter(
+            Q(removed_at__isnull=True) | Q(pk=current), employee=owner
+        )
 
     def clean_collected_at(self):
         day = self.cleaned_data["collected_at"]

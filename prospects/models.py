@@ -299,3 +299,42 @@ class SavedFilter(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NoticeMethod(models.TextChoices):
+    MAIL = "mail", _("E-mail sent outside the CRM")
+    LETTER = "letter", _("Letter")
+    OTHER = "other", _("Other means")
+
+
+class NoticeDelivery(models.Model):
+    """How the art. 14 notice reached the person outside the messages logged in the CRM
+    ("mark sent by…"), with its evidence; ``prospects.notices`` writes it.
+
+    One per prospect: the notice is given once, and a second mark changes nothing.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    prospect = models.OneToOneField(
+        Prospect, on_delete=models.CASCADE, related_name="notice_delivery"
+    )
+    method = models.CharField(_("sent by"), max_length=16, choices=NoticeMethod.choices)
+    sent_on = BoundedDateField(_("sent on"))
+    # What proves it (a sent-mail reference, a registered-letter number): free text about
+    # a person, sealed like the prospect's notes.
+    evidence = EncryptedTextField(_("evidence"), max_length=500)
+    recorded_at = BoundedDateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # The form offers these only; the DPO's evidence review relies on it.
+            models.CheckConstraint(
+                condition=Q(method__in=NoticeMethod.values), name="notice_delivery_method_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.sent_on}"

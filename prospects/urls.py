@@ -30,3 +30,20 @@ urlpatterns = [
         name="prospect-unshare",
     ),
 ]
+
+# Appended: the rows an import rejected, as CSV, and the art. 14 notice's actions.
+from prospects import notice_views  # noqa: E402 - appended with its routes
+
+urlpatterns += [
+    path(
+        "prospects/import/<uuid:pk>/rejected.csv",
+        import_views.import_job_rejected_csv,
+        name="import-job-rejected-csv",
+    ),
+    path("prospects/<uuid:pk>/notice/", notice_views.notice_action, name="prospect-notice"),
+    path(
+        "prospects/<uuid:pk>/notice/mark-sent/",
+        notice_views.notice_mark_sent,
+        name="prospect-notice-mark-sent",
+    ),
+]

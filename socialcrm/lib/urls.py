@@ -27,7 +27,7 @@ MAX_LENGTH = 2048
 NETWORK_DOMAINS = {
     "linkedin": ("linkedin.com",),
     "x": ("x.com", "twitter.com"),
-    "facebook": ("facebook.com",),
+    "facebook": ("facebook.com", "fb.com"),
     "instagram": ("instagram.com",),
 }
 

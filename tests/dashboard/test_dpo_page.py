@@ -25,7 +25,9 @@ def test_the_dpo_sees_key_figures_and_bar_charts(client, dpo, world):
     assert re.search(r'<rect x="0" y="\d+" width="23.33%"', page)
     # The same numbers, readable without the drawing.
     assert '<th scope="row">alice</th><td>3</td>' in page
-    assert '<th scope="row">no_opt_in</th><td>2</td>' in page
+    # Reason codes read as their names, never as the raw code.
+    assert '<th scope="row">No prior opt-in</th><td>2</td>' in page
+    assert "no_opt_in" not in page
     assert "Camille" not in page
 
 

@@ -1,0 +1,82 @@
+"""The DPO's day, on a phone and at a desk, in English and French: the dashboard's overdue
+notices tile leads to the list behind it, then a prospect's notice is marked sent by mail
+with its evidence and shows as sent.
+
+The notice action is reached through its own page (/prospects/<id>/notice/): the prospect
+page includes the same partial once merged with the new prospect page.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from prospects.models import NoticeDelivery, Prospect
+from tests.browser.conftest import login
+from tests.browser.pagechecks import check_page, open_page
+from tests.factories import EmployeeFactory, ProspectFactory
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "en-US": {"tile": "art. 14 notices overdue", "mark": "Mark sent by…", "sent": "Sent on"},
+    "fr-FR": {
+        "tile": "informations (art. 14) en retard",
+        "mark": "Marquer comme envoyée par…",
+        "sent": "Envoyée le",
+    },
+}
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_the_dpo_follows_the_overdue_tile_and_marks_a_notice_sent(
+    browser, live_server, locale, viewport
+):
+    dpo = EmployeeFactory(role="dpo")
+    owner = EmployeeFactory(role="rep")
+    prospect = ProspectFactory(
+        owner=owner,
+        full_name="Camille Martin",
+        notice_due_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    words = WORDS[locale]
+    page = open_page(browser, viewport, locale)
+    try:
+        login(page, live_server, dpo.user.username)
+
+        page.goto(f"{live_server.url}/dpo/")
+        tile = page.locator("#tile-notice-overdue")
+        expect(tile.locator(".figure")).to_have_text("1")
+        expect(tile).to_contain_text(words["tile"])
+        check_page(page, "dpo-day-dashboard", viewport, locale)
+
+        tile.click()
+        page.wait_for_url("**/prospects/?notice=overdue")
+        expect(page.locator("h1")).to_be_visible()
+        assert "notice=overdue" in page.url
+
+        page.goto(f"{live_server.url}/prospects/{prospect.pk}/notice/")
+        action = page.locator("#notice-action")
+        expect(action.locator("#notice-state")).to_have_attribute("data-state", "due")
+        expect(action.get_by_role("heading", name=words["mark"])).to_be_visible()
+        check_page(page, "dpo-day-notice-action", viewport, locale)
+
+        action.locator("#id_notice-method_0").check()
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        action.locator("#id_notice-sent_on").fill(yesterday.isoformat())
+        action.locator("#id_notice-evidence").fill("Sent from my mailbox, ref. 4711")
+        action.locator("button[type=submit]").click()
+        page.wait_for_url(f"**/prospects/{prospect.pk}/")
+
+        page.goto(f"{live_server.url}/prospects/{prospect.pk}/notice/")
+        expect(page.locator("#notice-state")).to_have_attribute("data-state", "sent")
+        expect(page.locator("#notice-state")).to_contain_text(words["sent"])
+        check_page(page, "dpo-day-notice-sent", viewport, locale)
+    finally:
+        page.context.close()
+
+    stored = Prospect.objects.get(pk=prospect.pk)
+    assert timezone.localdate(stored.notice_sent_at) == yesterday
+    assert NoticeDelivery.objects.get(prospect=prospect).method == "mail"
