@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from consent.models import Channel
 from dashboard.charts import bar_chart
-from dashboard.reasons import reason_label
+from consent.reason_labels import reason_label
 from dashboard.selectors import NONE, OUTREACH_WINDOW_DAYS, provenance_dashboard
 from people.models import Network, Role
 from people.selectors import has_role

@@ -26,7 +26,7 @@ def test_the_dpo_sees_key_figures_and_bar_charts(client, dpo, world):
     # The same numbers, readable without the drawing.
     assert '<th scope="row">alice</th><td>3</td>' in page
     # Reason codes read as their names, never as the raw code.
-    assert '<th scope="row">No prior opt-in</th><td>2</td>' in page
+    assert '<th scope="row">No prior consent</th><td>2</td>' in page
     assert "no_opt_in" not in page
     assert "Camille" not in page
 
