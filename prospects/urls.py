@@ -23,3 +23,14 @@ urlpatterns = [
         name="prospect-unshare",
     ),
 ]
+
+from prospects import followup_views  # noqa: E402
+
+urlpatterns += [
+    path("prospects/<uuid:pk>/follow-ups/", followup_views.follow_up_add, name="follow-up-add"),
+    path(
+        "prospects/<uuid:pk>/follow-ups/<uuid:follow_up_pk>/done/",
+        followup_views.follow_up_done,
+        name="follow-up-done",
+    ),
+]

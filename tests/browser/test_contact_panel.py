@@ -53,13 +53,15 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
     screenshot(page, "contact-denied")
 
     page.get_by_text("Record a consent or an opt-out, with its proof").click()
-    consent_form = panel.locator("form", has=page.locator("select[name=evidence]"))
-    consent_form.locator("select[name=channel]").select_option("social_message")
-    consent_form.locator("select[name=action]").select_option("grant")
-    consent_form.locator("select[name=evidence]").select_option("written_reply")
-    consent_form.locator("textarea[name=proof]").fill("Replied 'yes, send it' to my DM on 3 May")
-    consent_form.locator("input[name=purpose]").fill("Our offer by direct message")
-    consent_form.locator("input[name=wording_shown]").fill("May I send you our offer here?")
+    consent_form = panel.locator("form", has=page.locator("select[name=consent-evidence]"))
+    consent_form.locator("select[name=consent-channel]").select_option("social_message")
+    consent_form.locator("select[name=consent-action]").select_option("grant")
+    consent_form.locator("select[name=consent-evidence]").select_option("written_reply")
+    consent_form.locator("textarea[name=consent-proof]").fill(
+        "Replied 'yes, send it' to my DM on 3 May"
+    )
+    consent_form.locator("input[name=consent-purpose]").fill("Our offer by direct message")
+    consent_form.locator("input[name=consent-wording_shown]").fill("May I send you our offer here?")
     consent_form.get_by_role("button", name="Record").click()
     expect(panel.locator("td .allow")).to_have_text("Opt-in")
 
