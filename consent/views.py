@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from prospects import followups
 from prospects.followup_forms import FollowUpForm
 from prospects.selectors import prospect_editable_by, prospect_get, prospects_visible_to
 from socialcrm.lib.forms import add_service_errors
+from socialcrm.lib.urls import is_http_url
 
 SALES = (Role.REP, Role.MANAGER)
 # A mailto: link carries the final text as its body up to this length: longer URLs are cut
@@ -102,15 +104,25 @@ def _objected(prospect, events) -> bool:
     )
 
 
+def _is_email(value) -> bool:
+    try:
+        validate_email(value or "")
+    except ValidationError:
+        return False
+    return True
+
+
 def _logged_links(prospect, attempt) -> dict:
     """Where the rep sends the logged text: the prospect's profile, or their mail client."""
     links = {}
     if attempt.decision != "allow":
         return links
-    if attempt.channel in SOCIAL_CHANNELS and prospect.profile_url:
+    # Checked again at the output, as ``{% external_link %}`` does: a row stored around the
+    # input rules gets no link.
+    if attempt.channel in SOCIAL_CHANNELS and is_http_url(prospect.profile_url or ""):
         links["profile_url"] = prospect.profile_url
         links["network"] = prospect.get_network_display() or _("their network")
-    if attempt.channel == Channel.EMAIL and prospect.email and not attempt.mail_id:
+    if attempt.channel == Channel.EMAIL and _is_email(prospect.email) and not attempt.mail_id:
         links["email"] = prospect.email
         if len(attempt.final_content) <= MAILTO_BODY_MAX:
             links["mail_body"] = attempt.final_content

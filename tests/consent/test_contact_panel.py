@@ -213,3 +213,13 @@ def test_after_an_allowed_log_the_follow_up_form_is_open(rep_client, rep, prospe
     grant(rep, prospect, "social_message")
     page = rep_client.post(url("contact-log", prospect), draft(account)).content.decode()
     assert '<details class="follow-up-add" open>' in page
+
+
+def test_a_profile_url_stored_around_the_rules_gets_no_link(rep_client, rep, prospect, account):
+    prospect.profile_url = "javascript:alert(1)"
+    prospect.save(update_fields=["profile_url"])
+    grant(rep, prospect, "social_message")
+    page = rep_client.post(url("contact-log", prospect), draft(account)).content.decode()
+    assert "javascript:" not in page
+    assert "Open in" not in page
+    assert "Log another" in page
