@@ -119,6 +119,9 @@ class ContactForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    # Its own names and ids: the Contact panel posts the draft (``channel``…) along with it.
+    prefix = "consent"
+
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     action = forms.ChoiceField(label=_("What the person said"), choices=ConsentAction.choices)
     evidence = forms.ChoiceField(

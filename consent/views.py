@@ -1,4 +1,11 @@
-"""Browser pages: the Contact panel on a prospect, and the DPO's suppression list."""
+"""Browser pages: the Contact panel on a prospect, and the DPO's suppression list.
+
+The Contact panel is a small state machine, each state one render of
+``consent/contact_panel.html``: a draft (the message box, live check below it), checked
+(the gate's decision shown), logged (the final text to copy or open, no Log button: only
+"Log another" starts a fresh draft). A person who objected to any contact gets a
+"Do not contact" banner instead of the message box; the gate refuses them server-side too.
+"""
 
 import io
 
@@ -7,8 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,14 +25,21 @@ from django.views.decorators.http import require_POST
 from consent import selectors, services
 from consent.facts import ProspectNotVisible
 from consent.forms import ConsentForm, ContactForm, OppositionForm, OppositionListForm
-from consent.models import Channel, Opposition
+from consent.gate import SOCIAL_CHANNELS
+from consent.models import SCOPE_ALL, Channel, ConsentAction, Opposition
 from content import selectors as content_selectors
 from people.models import Role
 from people.selectors import employee_of, has_role
-from prospects.selectors import prospect_get, prospects_visible_to
+from prospects import followups
+from prospects.followup_forms import FollowUpForm
+from prospects.selectors import prospect_editable_by, prospect_get, prospects_visible_to
 from socialcrm.lib.forms import add_service_errors
+from socialcrm.lib.urls import is_http_url
 
 SALES = (Role.REP, Role.MANAGER)
+# A mailto: link carries the final text as its body up to this length: longer URLs are cut
+# by some mail clients, and the rep copies the text instead.
+MAILTO_BODY_MAX = 1500
 
 
 def _sales_prospect(request, pk):
@@ -34,10 +50,17 @@ def _sales_prospect(request, pk):
 
 
 def _panel_context(
-    request, prospect, *, contact_form=None, consent_form=None, decision=None, logged=None
+    request,
+    prospect,
+    *,
+    contact_form=None,
+    consent_form=None,
+    decision=None,
+    logged=None,
 ):
     employee = employee_of(request.user)
     events = list(prospect.consent_events.order_by("occurred_at", "recorded_at"))
+    can_edit = prospect_editable_by(user=request.user, prospect=prospect)
     return {
         "prospect": prospect,
         "contact_form": contact_form
@@ -45,6 +68,8 @@ def _panel_context(
         "consent_form": consent_form or ConsentForm(),
         "decision": decision,
         "logged": logged,
+        "logged_links": _logged_links(prospect, logged) if logged is not None else {},
+        "do_not_contact": _objected(prospect, events),
         "phone_opening": _phone_opening(employee),
         "consent_status": [
             (Channel(channel).label, status)
@@ -54,7 +79,55 @@ def _panel_context(
         .filter(prospect=prospect)
         .select_related("mail")[:10],
         "sending": settings.OUTREACH_EMAIL_SENDING,
+        # Follow-ups are planned by those who may change the record (a share reads only).
+        "can_follow_up": can_edit and employee is not None,
+        "follow_ups": list(followups.follow_ups_of(prospect).filter(done_at__isnull=True))
+        if can_edit
+        else [],
+        "follow_up_form": FollowUpForm(),
+        "open_follow_up": logged is not None and logged.decision == "allow",
+        "today": timezone.localdate(),
     }
+
+
+def _objected(prospect, events) -> bool:
+    """The person objected to any contact: an identifier of theirs is on the suppression list
+    for every channel, or (no identifier held) their objection lives on as withdrawals."""
+    indexes: dict[str, list[str]] = {}
+    for identifier_type in ("email", "phone", "profile_url"):
+        index = getattr(prospect, f"{identifier_type}_index", None)
+        if index:
+            indexes[identifier_type] = [index]
+    if any(SCOPE_ALL in scopes for scopes in selectors.opposed_scopes(indexes).values()):
+        return True
+    return any(
+        event.action == ConsentAction.WITHDRAW and event.purpose == "objection" for event in events
+    )
+
+
+def _is_email(value) -> bool:
+    try:
+        validate_email(value or "")
+    except ValidationError:
+        return False
+    return True
+
+
+def _logged_links(prospect, attempt) -> dict:
+    """Where the rep sends the logged text: the prospect's profile, or their mail client."""
+    links = {}
+    if attempt.decision != "allow":
+        return links
+    # Checked again at the output, as ``{% external_link %}`` does: a row stored around the
+    # input rules gets no link.
+    if attempt.channel in SOCIAL_CHANNELS and is_http_url(prospect.profile_url or ""):
+        links["profile_url"] = prospect.profile_url
+        links["network"] = prospect.get_network_display() or _("their network")
+    if attempt.channel == Channel.EMAIL and _is_email(prospect.email) and not attempt.mail_id:
+        links["email"] = prospect.email
+        if len(attempt.final_content) <= MAILTO_BODY_MAX:
+            links["mail_body"] = attempt.final_content
+    return links
 
 
 def _phone_opening(employee) -> str:
@@ -183,6 +256,7 @@ def contact_reply(request, pk, attempt_pk):
 @login_required
 @require_POST
 def contact_consent(request, pk):
+    """Record a consent or an opt-out; the draft posted with it (the message box) is kept."""
     prospect = _sales_prospect(request, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -197,8 +271,30 @@ def contact_consent(request, pk):
             add_service_errors(form, exc)
         else:
             form = None
+    contact_form, decision = _draft_kept(request, pk)
     return render(
-        request, "consent/contact_panel.html", _panel_context(request, prospect, consent_form=form)
+        request,
+        "consent/contact_panel.html",
+        _panel_context(
+            request, prospect, consent_form=form, contact_form=contact_form, decision=decision
+        ),
+    )
+
+
+def _draft_kept(request, pk):
+    """The message box as the rep left it, checked again against the consent just recorded.
+
+    A draft not complete enough to check is shown as typed, without errors.
+    """
+    if "channel" not in request.POST:
+        return None, None
+    form, decision, _attempt = _run_gate(request, pk, log=False)
+    if form.is_valid():
+        return form, decision
+    initial = {name: form[name].value() for name in form.fields}
+    return (
+        ContactForm(employee=employee_of(request.user), pick_url=_pick_url(pk), initial=initial),
+        None,
     )
 
 

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from dashboard import team, views
+from dashboard import home, team, views
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("dpo/", views.dpo_dashboard, name="dpo-dashboard"),
     path("team/", team.team, name="team"),
     path("team/outreach/", team.team_outreach_log, name="team-outreach"),

@@ -1,4 +1,7 @@
-"""Browser pages: login (locked out after repeated failures), home, and the rep's social accounts."""
+"""Browser pages: login (locked out after repeated failures) and the rep's social accounts.
+
+The home page is the dashboard's (``dashboard.home``): it reads from apps above this one.
+"""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from onboarding.selectors import home_checklist
 from people import selectors, services
 from people.forms import EmployeeForm, SocialAccountForm
 from people.models import Role
@@ -29,22 +31,6 @@ class LoginView(auth_views.LoginView):
         form.errors.clear()
         form.add_error(None, lockout.LOCKED_OUT_MESSAGE)
         return self.render_to_response(self.get_context_data(form=form), status=429)
-
-
-@login_required
-def home(request):
-    employee = selectors.employee_of(request.user)
-    role = selectors.role_of(request.user)
-    context = {"employee": employee, "role": role}
-    context["onboarding_checklist"] = home_checklist(employee)
-    if employee is not None and role in (Role.REP, Role.MANAGER):
-        context["accounts"] = selectors.social_accounts_of(request.user)
-    if employee is not None and role == Role.MANAGER:
-        # The manager's own row is on the card above; the table lists the reports.
-        context["team"] = selectors.employees_visible_to(request.user).exclude(pk=employee.pk)
-    if role == Role.HR:
-        context["employees"] = selectors.employees_visible_to(request.user)
-    return render(request, "people/home.html", context)
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from imports import views as import_views
-from prospects import views
+from prospects import followup_views, notice_views, views
 
 urlpatterns = [
     path("prospects/", views.prospect_list, name="prospects"),
@@ -20,6 +20,12 @@ urlpatterns = [
         import_views.import_job_progress,
         name="import-job-progress",
     ),
+    # The rows an import rejected, as CSV (line, the file's column, the reason).
+    path(
+        "prospects/import/<uuid:pk>/rejected.csv",
+        import_views.import_job_rejected_csv,
+        name="import-job-rejected-csv",
+    ),
     path("prospects/<uuid:pk>/", views.prospect_detail, name="prospect"),
     path("prospects/<uuid:pk>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:pk>/delete/", views.prospect_delete, name="prospect-delete"),
@@ -29,21 +35,17 @@ urlpatterns = [
         views.prospect_unshare,
         name="prospect-unshare",
     ),
-]
-
-# Appended: the rows an import rejected, as CSV, and the art. 14 notice's actions.
-from prospects import notice_views  # noqa: E402 - appended with its routes
-
-urlpatterns += [
-    path(
-        "prospects/import/<uuid:pk>/rejected.csv",
-        import_views.import_job_rejected_csv,
-        name="import-job-rejected-csv",
-    ),
+    # The art. 14 notice's actions: append to the next message, or mark sent by other means.
     path("prospects/<uuid:pk>/notice/", notice_views.notice_action, name="prospect-notice"),
     path(
         "prospects/<uuid:pk>/notice/mark-sent/",
         notice_views.notice_mark_sent,
         name="prospect-notice-mark-sent",
+    ),
+    path("prospects/<uuid:pk>/follow-ups/", followup_views.follow_up_add, name="follow-up-add"),
+    path(
+        "prospects/<uuid:pk>/follow-ups/<uuid:follow_up_pk>/done/",
+        followup_views.follow_up_done,
+        name="follow-up-done",
     ),
 ]

@@ -1,5 +1,7 @@
 """The Contact panel in a real browser: a denial, a consent with its proof, then an allow."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,15 +55,23 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
     screenshot(page, "contact-denied")
 
     page.get_by_text("Record a consent or an opt-out, with its proof").click()
-    consent_form = panel.locator("form", has=page.locator("select[name=evidence]"))
-    consent_form.locator("select[name=channel]").select_option("social_message")
-    consent_form.locator("select[name=action]").select_option("grant")
-    consent_form.locator("select[name=evidence]").select_option("written_reply")
-    consent_form.locator("textarea[name=proof]").fill("Replied 'yes, send it' to my DM on 3 May")
-    consent_form.locator("input[name=purpose]").fill("Our offer by direct message")
-    consent_form.locator("input[name=wording_shown]").fill("May I send you our offer here?")
+    consent_form = panel.locator("form", has=page.locator("select[name=consent-evidence]"))
+    consent_form.locator("select[name=consent-channel]").select_option("social_message")
+    consent_form.locator("select[name=consent-action]").select_option("grant")
+    consent_form.locator("select[name=consent-evidence]").select_option("written_reply")
+    consent_form.locator("textarea[name=consent-proof]").fill(
+        "Replied 'yes, send it' to my DM on 3 May"
+    )
+    consent_form.locator("input[name=consent-purpose]").fill("Our offer by direct message")
+    consent_form.locator("input[name=consent-wording_shown]").fill("May I send you our offer here?")
     consent_form.get_by_role("button", name="Record").click()
     expect(panel.locator("td .allow")).to_have_text("Opt-in")
+    # Recorded in place: the draft is still there, checked again against the new consent.
+    expect(page.locator("#id_content")).to_have_value(
+        "Bonjour Camille, je vous écris au sujet de votre projet."
+    )
+    expect(page.locator("#id_channel")).to_have_value("social_message")
+    expect(page.locator("#id_social_account")).to_have_value(str(account.pk))
 
     page.select_option("#id_channel", "social_message")
     page.select_option("#id_social_account", str(account.pk))
@@ -73,5 +83,28 @@ def test_a_rep_is_denied_records_consent_and_is_then_allowed(page, live_server):
 
     page.get_by_role("button", name="Log this outreach").click()
     expect(panel.locator(".final-content")).to_contain_text("STOP")
+    # Logged: the box and the button are gone; only "Log another" starts a new draft.
+    expect(panel.get_by_role("button", name="Log another")).to_be_visible()
+    expect(panel.get_by_role("button", name="Log this outreach")).to_have_count(0)
+    panel.get_by_role("button", name="Copy the text").click()
+    expect(panel.locator(".copy-status")).to_have_text(re.compile("Copied|Select the text"))
     screenshot(page, "contact-logged")
     assert OutreachAttempt.objects.get().decision == "allow"
+
+
+def test_after_an_objection_the_panel_says_do_not_contact(page, live_server):
+    rep = EmployeeFactory(role="rep", user__username="alice", compliant=True)
+    prospect = prospect_services.prospect_create(
+        actor=rep.user,
+        owner=rep,
+        data={"full_name": "Camille Martin", "kind": "b2c", "email": "camille@example.fr"},
+    )
+    login(page, live_server, rep.user.username)
+    page.goto(f"{live_server.url}/prospects/{prospect.pk}/")
+    page.on("dialog", lambda dialog: dialog.accept())
+    htmx_settled(page)
+    page.get_by_role("button", name="The person objects to any contact").click()
+    banner = page.get_by_role("alert").filter(has_text="Do not contact")
+    expect(banner).to_be_visible()
+    expect(page.locator("#contact-form")).to_have_count(0)
+    screenshot(page, "contact-do-not-contact")

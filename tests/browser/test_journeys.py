@@ -120,15 +120,17 @@ def test_journey_1_a_french_rep_imports_connections_and_contacts_one_with_consen
     screenshot(page, "journey1-contact-denied")
 
     panel.get_by_text("Enregistrer un consentement ou un refus, avec sa preuve").click()
-    consent_form = panel.locator("form", has=page.locator("select[name=evidence]"))
-    consent_form.locator("select[name=channel]").select_option("social_message")
-    consent_form.locator("select[name=action]").select_option("grant")
-    consent_form.locator("select[name=evidence]").select_option("written_reply")
-    consent_form.locator("textarea[name=proof]").fill(
+    consent_form = panel.locator("form", has=page.locator("select[name=consent-evidence]"))
+    consent_form.locator("select[name=consent-channel]").select_option("social_message")
+    consent_form.locator("select[name=consent-action]").select_option("grant")
+    consent_form.locator("select[name=consent-evidence]").select_option("written_reply")
+    consent_form.locator("textarea[name=consent-proof]").fill(
         "A répondu « oui, envoyez-la-moi » à mon message du 3 mai"
     )
-    consent_form.locator("input[name=purpose]").fill("Notre offre par message")
-    consent_form.locator("input[name=wording_shown]").fill("Puis-je vous envoyer notre offre ?")
+    consent_form.locator("input[name=consent-purpose]").fill("Notre offre par message")
+    consent_form.locator("input[name=consent-wording_shown]").fill(
+        "Puis-je vous envoyer notre offre ?"
+    )
     consent_form.get_by_role("button", name="Enregistrer").click()
     expect(panel.locator("td .allow")).to_have_text("Consentement (opt-in)")
 

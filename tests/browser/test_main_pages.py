@@ -11,32 +11,11 @@ import pytest
 from django.utils import timezone
 
 from deals.models import Deal
-from tests.browser import pagechecks
 from tests.browser.conftest import login
 from tests.browser.pagechecks import check_page, open_page
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.browser
-
-
-# Until H2's Contact panel lands on this branch (its check and consent forms each hold a
-# "channel" and a "reason" field): remove this and its fixture at the merge.
-CONTACT_PANEL_IDS_FIXED_BY_H2 = {"id_channel", "id_reason"}
-
-
-@pytest.fixture(autouse=True)
-def _contact_panel_ids_fixed_by_h2(monkeypatch):
-    check = pagechecks.assert_unique_ids
-
-    def unique_ids_but_the_contact_panels(page):
-        page.evaluate(
-            "ids => ids.forEach(id => document.querySelectorAll('#contact-panel #' + id)"
-            ".forEach((e, n) => { if (n) e.id = id + '-h2'; }))",
-            sorted(CONTACT_PANEL_IDS_FIXED_BY_H2),
-        )
-        check(page)
-
-    monkeypatch.setattr(pagechecks, "assert_unique_ids", unique_ids_but_the_contact_panels)
 
 
 @pytest.fixture
@@ -51,6 +30,7 @@ def people(db, charters_in_force):
         job_title="Directrice achats",
         email="camille.morel@example.com",
         network="linkedin",
+        source="linkedin_import",
         notice_due_at=timezone.now() - datetime.timedelta(days=2),
     )
     for n in range(3):
@@ -78,9 +58,16 @@ def _pages(people):
             ("my-compliance", "/me/compliance/"),
             ("not-found", f"/prospects/{uuid.uuid4()}/"),
         ],
-        "manager": [("team-prospects", "/prospects/"), ("content-library", "/content/")],
+        "manager": [
+            ("team-prospects", "/prospects/"),
+            ("content-library", "/content/"),
+            ("pipeline", "/deals/pipeline/"),
+            ("team", "/team/"),
+            ("team-outreach", "/team/outreach/"),
+        ],
         "dpo": [
             ("dpo-dashboard", "/dpo/"),
+            ("dpo-notices-overdue", "/prospects/?notice=overdue"),
             ("dsar-list", "/dsar/"),
             ("suppression", "/privacy/suppression/"),
             ("register", "/register/"),

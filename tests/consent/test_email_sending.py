@@ -386,11 +386,11 @@ def test_the_contact_panel_sends_and_shows_the_delivery(
     client.post(
         reverse("contact-consent", args=[prospect.pk]),
         {
-            "channel": "email",
-            "action": "grant",
-            "evidence": "web_form",
-            "purpose": "our offers",
-            "wording_shown": "I agree to receive your offers by e-mail",
+            "consent-channel": "email",
+            "consent-action": "grant",
+            "consent-evidence": "web_form",
+            "consent-purpose": "our offers",
+            "consent-wording_shown": "I agree to receive your offers by e-mail",
         },
     )
 
@@ -425,11 +425,11 @@ def test_the_panel_shows_a_failed_delivery_with_the_servers_answer(
     client.post(
         reverse("contact-consent", args=[prospect.pk]),
         {
-            "channel": "email",
-            "action": "grant",
-            "evidence": "web_form",
-            "purpose": "our offers",
-            "wording_shown": "I agree to receive your offers by e-mail",
+            "consent-channel": "email",
+            "consent-action": "grant",
+            "consent-evidence": "web_form",
+            "consent-purpose": "our offers",
+            "consent-wording_shown": "I agree to receive your offers by e-mail",
         },
     )
     client.post(

@@ -40,12 +40,12 @@ def test_the_panel_shows_a_denial_then_an_allow_once_consent_is_recorded(rep_cli
     recorded = rep_client.post(
         url("contact-consent", prospect),
         {
-            "channel": "social_message",
-            "action": "grant",
-            "evidence": "written_reply",
-            "proof": "said yes in DM",
-            "purpose": "our offer by DM",
-            "wording_shown": "May I send you our offer?",
+            "consent-channel": "social_message",
+            "consent-action": "grant",
+            "consent-evidence": "written_reply",
+            "consent-proof": "said yes in DM",
+            "consent-purpose": "our offer by DM",
+            "consent-wording_shown": "May I send you our offer?",
         },
     )
     assert recorded.status_code == 200
@@ -60,7 +60,7 @@ def test_the_panel_shows_a_denial_then_an_allow_once_consent_is_recorded(rep_cli
 def test_a_like_is_refused_as_consent_with_the_reason_next_to_the_field(rep_client, prospect):
     response = rep_client.post(
         url("contact-consent", prospect),
-        {"channel": "email", "action": "grant", "evidence": "like"},
+        {"consent-channel": "email", "consent-action": "grant", "consent-evidence": "like"},
     )
     assert "is not consent" in response.content.decode()
     assert not ConsentEvent.objects.exists()
@@ -78,11 +78,11 @@ def test_a_reply_is_recorded_from_the_log(rep_client, prospect, rep):
     rep_client.post(
         url("contact-consent", prospect),
         {
-            "channel": "email",
-            "action": "grant",
-            "evidence": "web_form",
-            "purpose": "our offers",
-            "wording_shown": "I agree to receive your offers by e-mail",
+            "consent-channel": "email",
+            "consent-action": "grant",
+            "consent-evidence": "web_form",
+            "consent-purpose": "our offers",
+            "consent-wording_shown": "I agree to receive your offers by e-mail",
         },
     )
     rep_client.post(
