@@ -32,6 +32,7 @@ SAMPLE_ARGUMENTS = {
     "<uuid:pk>": str(uuid.UUID(int=7)),
     "<uuid:attempt_pk>": str(uuid.UUID(int=8)),
     "<uuid:prospect_pk>": str(uuid.UUID(int=9)),
+    "<uuid:follow_up_pk>": str(uuid.UUID(int=10)),
     "<int:pk>": "7",
     "<int:employee_id>": "7",
     "<int:employee_pk>": "7",
