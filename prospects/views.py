@@ -287,11 +287,15 @@ def _detail_context(request, prospect) -> dict:
     history = (
         selectors.prospect_history(prospect=prospect).select_related("recorded_by__user").reverse()
     )
-    try:
-        contact_panel_url = reverse("contact-panel", args=[prospect.pk])
-    except NoReverseMatch:
-        # The consent panel is optional here: the page stands without it.
-        contact_panel_url = None
+    contact_panel_url = None
+    # Only sales roles contact people: others (the DPO, admins) would load a panel that
+    # refuses them, and the page would wait for it.
+    if has_role(request.user, Role.REP, Role.MANAGER):
+        try:
+            contact_panel_url = reverse("contact-panel", args=[prospect.pk])
+        except NoReverseMatch:
+            # The consent panel is optional here: the page stands without it.
+            contact_panel_url = None
     return {
         "prospect": prospect,
         "timeline": [(labels.get(entry.field, entry.field), entry) for entry in history],

@@ -1,9 +1,7 @@
 """The DPO's day, on a phone and at a desk, in English and French: the dashboard's overdue
-notices tile leads to the list behind it, then a prospect's notice is marked sent by mail
-with its evidence and shows as sent.
-
-The notice action is reached through its own page (/prospects/<id>/notice/): the prospect
-page includes the same partial once merged with the new prospect page.
+notices tile leads to the list behind it (only the overdue prospect), the prospect's page
+offers the notice's actions, and the notice marked sent by mail with its evidence shows
+as sent there.
 """
 
 import datetime
@@ -41,6 +39,11 @@ def test_the_dpo_follows_the_overdue_tile_and_marks_a_notice_sent(
         full_name="Camille Martin",
         notice_due_at=timezone.now() - datetime.timedelta(days=3),
     )
+    ProspectFactory(
+        owner=owner,
+        full_name="Hugo Petit",
+        notice_due_at=timezone.now() + datetime.timedelta(days=20),
+    )
     words = WORDS[locale]
     page = open_page(browser, viewport, locale)
     try:
@@ -54,14 +57,17 @@ def test_the_dpo_follows_the_overdue_tile_and_marks_a_notice_sent(
 
         tile.click()
         page.wait_for_url("**/prospects/?notice=overdue")
-        expect(page.locator("h1")).to_be_visible()
-        assert "notice=overdue" in page.url
+        # The list behind the figure: the overdue prospect, not the one still in time.
+        expect(page.get_by_role("link", name="Camille Martin")).to_be_visible()
+        expect(page.get_by_role("link", name="Hugo Petit")).to_have_count(0)
+        check_page(page, "dpo-day-notices-overdue", viewport, locale)
 
-        page.goto(f"{live_server.url}/prospects/{prospect.pk}/notice/")
+        page.get_by_role("link", name="Camille Martin").click()
+        page.wait_for_url(f"**/prospects/{prospect.pk}/")
         action = page.locator("#notice-action")
         expect(action.locator("#notice-state")).to_have_attribute("data-state", "due")
         expect(action.get_by_role("heading", name=words["mark"])).to_be_visible()
-        check_page(page, "dpo-day-notice-action", viewport, locale)
+        check_page(page, "dpo-day-prospect", viewport, locale)
 
         action.locator("#id_notice-method_0").check()
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -70,7 +76,6 @@ def test_the_dpo_follows_the_overdue_tile_and_marks_a_notice_sent(
         action.locator("button[type=submit]").click()
         page.wait_for_url(f"**/prospects/{prospect.pk}/")
 
-        page.goto(f"{live_server.url}/prospects/{prospect.pk}/notice/")
         expect(page.locator("#notice-state")).to_have_attribute("data-state", "sent")
         expect(page.locator("#notice-state")).to_contain_text(words["sent"])
         check_page(page, "dpo-day-notice-sent", viewport, locale)

@@ -572,3 +572,15 @@ def test_the_dpo_cannot_import(client, dpo):
 def test_an_offboarding_rep_cannot_import(client):
     leaving = EmployeeFactory(role="rep", status="offboarding")
     assert as_(client, leaving).get(reverse("prospect-import")).status_code == 403
+
+
+@pytest.mark.parametrize(("role", "has_panel"), [("rep", True), ("dpo", False), ("admin", False)])
+def test_the_contact_panel_loads_for_those_who_contact_people_only(client, role, has_panel):
+    from tests.factories import EmployeeFactory, ProspectFactory
+
+    viewer = EmployeeFactory(role=role)
+    prospect = ProspectFactory(owner=viewer if role == "rep" else EmployeeFactory(role="rep"))
+    client.force_login(viewer.user)
+    page = client.get(f"/prospects/{prospect.pk}/").content.decode()
+    # The DPO's page must not wait for a panel that refuses them (403).
+    assert ('id="contact-panel"' in page) is has_panel
