@@ -1,5 +1,5 @@
 """The manager's day in a real browser, on a phone and at a desk, in English and French:
-the pipeline (a deal moved to proposal with its button), the team page (a count that
+the team's prospects filtered by owner, the pipeline (a deal moved to proposal with its button), the team page (a count that
 opens the filtered log behind it) and the team's outreach log with a filter."""
 
 import datetime
@@ -79,6 +79,18 @@ def test_the_manager_moves_a_deal_reads_the_team_and_filters_its_log(
         nav = page.locator("header nav")
         expect(nav.locator("a[href='/deals/pipeline/']")).to_have_count(1)
         expect(nav.locator("a[href='/team/']")).to_have_count(1)
+
+        # The team's prospects, narrowed to one rep with the owner filter.
+        page.goto(f"{live_server.url}/prospects/")
+        expect(page.get_by_role("link", name="Camille Morel")).to_be_visible()
+        expect(page.get_by_role("link", name="Hugo Bernard")).to_be_visible()
+        page.locator("details.more-filters summary").click()
+        page.select_option("#id_owner", label="alice")
+        page.locator("form.filters button[type=submit]").first.click()
+        page.wait_for_url(f"**owner={team['alice'].pk}*")
+        expect(page.get_by_role("link", name="Camille Morel")).to_be_visible()
+        expect(page.get_by_role("link", name="Hugo Bernard")).to_have_count(0)
+        check_page(page, "manager-prospects-by-owner", viewport, locale)
 
         # The pipeline: the team's open deal, moved to proposal with its button.
         page.goto(f"{live_server.url}/deals/pipeline/")
