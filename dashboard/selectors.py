@@ -25,11 +25,12 @@ from consent.models import (
 from dsar.selectors import dsar_deadline_counts
 from offboarding.selectors import offboardings_in_progress_count
 from people.models import Employee, Network
+from prospects import selectors as prospect_selectors
 from prospects.models import LawfulBasis, Prospect, Provenance
 from socialcrm.lib import database
 
 OUTREACH_WINDOW_DAYS = 30
-RETENTION_WARNING_DAYS = 30
+RETENTION_WARNING_DAYS = prospect_selectors.RETENTION_DUE_DAYS
 TOP_REASONS = 5
 # Prospects with no network, or no lawful basis, are counted under this key.
 NONE = "none"
@@ -82,18 +83,19 @@ def _by_owner(owners: dict[int, int]) -> list[dict]:
 
 
 def notice_overdue_q(*, now: datetime.datetime) -> Q:
-    """The art. 14 notice is not sent and its one-month deadline has passed."""
-    return Q(notice_sent_at__isnull=True, notice_due_at__lt=now)
+    """The art. 14 notice is not sent and its one-month deadline has passed (the list's
+    ``?notice=overdue``: one definition, ``prospects.selectors``)."""
+    return prospect_selectors.notice_overdue(now)
 
 
 def notice_due_q(*, now: datetime.datetime) -> Q:
-    """The art. 14 notice is not sent yet and its deadline is still ahead."""
-    return Q(notice_sent_at__isnull=True, notice_due_at__gte=now)
+    """The art. 14 notice is not sent yet and its deadline is still ahead (``?notice=due``)."""
+    return prospect_selectors.notice_due(now)
 
 
 def retention_due_q(*, today: datetime.date) -> Q:
     """The retention period ends within ``RETENTION_WARNING_DAYS``, or is already over."""
-    return Q(retention_until__lte=today + datetime.timedelta(days=RETENTION_WARNING_DAYS))
+    return prospect_selectors.retention_due(today)
 
 
 def _record_deadlines(*, now: datetime.datetime, today: datetime.date) -> dict:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from consent.models import Decision, OutreachAttempt
 from consent.selectors import outreach_visible_to
+from prospects import selectors as prospect_selectors
 from prospects.followups import follow_ups_due_for
 from prospects.models import FollowUp
 from prospects.selectors import prospects_listed_for
@@ -34,11 +35,9 @@ NOTICE_DUE = "due"
 
 
 def notice_condition(which: str, *, now: datetime.datetime) -> Q:
-    """The prospects whose art. 14 notice is ``overdue`` or ``due`` at ``now``."""
-    unsent = Q(notice_sent_at__isnull=True, notice_due_at__isnull=False)
-    if which == NOTICE_OVERDUE:
-        return unsent & Q(notice_due_at__lt=now)
-    return unsent & Q(notice_due_at__gte=now)
+    """The prospects whose art. 14 notice is ``overdue`` or ``due`` at ``now``: the list's
+    own ``?notice=`` definitions, so each count matches the list it links to."""
+    return prospect_selectors.NOTICE_FILTERS[which](now)
 
 
 def follow_ups_today(user, *, today: datetime.date) -> dict:
