@@ -72,6 +72,9 @@ def prospects_follow_up(*, actor, rows, due_on: datetime.date, note: str = "") -
     """Plan the same follow-up on each prospect, in the caller's own day."""
 
     def follow_up(prospect):
+        # As on the prospect page: a share gives read access only.
+        if not selectors.prospect_editable_by(user=actor, prospect=prospect):
+            return _("shared with you for reading: follow-ups are its owner's")
         followups.follow_up_add(actor=actor, prospect=prospect, due_on=due_on, note=note)
         return None
 

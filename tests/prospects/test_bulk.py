@@ -167,3 +167,16 @@ def test_the_next_page_stays_on_the_list(client, rep):
         client, rep, "follow_up", [prospect.pk], due_on=tomorrow(), next="https://evil.example/"
     )
     assert response["Location"] == reverse("prospects")
+
+
+def test_a_bulk_follow_up_on_a_prospect_only_shared_with_the_caller_is_refused(
+    client, rep, outsider
+):
+    from guardian.shortcuts import assign_perm
+
+    mine = ProspectFactory(owner=rep, full_name="Mine")
+    shared = ProspectFactory(owner=outsider, full_name="Shared With Me")
+    assign_perm("prospects.view_prospect", rep.user, shared)
+    response = confirm(client, rep, "follow_up", [mine.pk, shared.pk], due_on=tomorrow())
+    assert "1 done, 1 refused" in summary(response)
+    assert list(FollowUp.objects.values_list("prospect_id", flat=True)) == [mine.pk]
