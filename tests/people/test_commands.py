@@ -37,6 +37,11 @@ def test_seed_demo_creates_every_role_and_is_rerunnable(capsys, settings):
     roles = set(Employee.objects.values_list("role", flat=True))
     assert roles == {"rep", "manager", "dpo", "hr", "admin"}
     assert "alice" in capsys.readouterr().out
+    # Alice's home opens on one follow-up due today, not one per run.
+    from prospects.followups import follow_ups_due_for
+
+    alice = Employee.objects.get(user__username="alice")
+    assert follow_ups_due_for(alice.user).count() == 1
 
 
 def test_seed_demo_refuses_with_debug_off(settings):

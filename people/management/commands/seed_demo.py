@@ -21,8 +21,8 @@ DEMO_EMPLOYEES = [
 
 # Where each role starts, printed with the logins so a newcomer knows where to go first.
 FIRST_STOP = {
-    "rep": "/prospects/ (import Connections.csv, open a prospect, its Contact panel)",
-    "manager": "/prospects/ (the team's prospects) and /content/ (the message library)",
+    "rep": "/ (Today), /prospects/ (import Connections.csv, open a prospect, its Contact panel)",
+    "manager": "/team/ (the team's figures and outreach log), /deals/pipeline/, /content/",
     "dpo": "/dpo/ (dashboard), /dsar/ (requests), /privacy/suppression/, /register/",
     "hr": "/offboarding/ (employees, departures), /hr/employees/new/, /hr/onboarding/",
     "admin": "/admin/ (configuration) and /privacy/webhooks/",
@@ -94,6 +94,24 @@ class Command(BaseCommand):
                 )
             except ProspectRejected:
                 continue  # already seeded
+        self._seed_follow_up(employees["alice"])
+
+    def _seed_follow_up(self, alice):
+        """One follow-up due today on Alice's first prospect: her home opens on it."""
+        from django.utils import timezone
+
+        from prospects.followups import follow_up_add
+        from prospects.models import FollowUp
+
+        first = alice.prospects.order_by("created_at").first()
+        if first is None or FollowUp.objects.filter(owner=alice, done_at__isnull=True).exists():
+            return
+        follow_up_add(
+            actor=alice.user,
+            prospect=first,
+            due_on=timezone.localdate(),
+            note="Relancer après le salon",
+        )
 
 
 # owner, values: a pre-hire contact of Alice's, employment contacts, a consumer.
