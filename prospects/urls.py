@@ -1,6 +1,5 @@
 from django.urls import path
 
-from imports import views as import_views
 from prospects import followup_views, notice_views, views
 
 urlpatterns = [
@@ -12,19 +11,6 @@ urlpatterns = [
         "prospects/filters/<int:pk>/delete/",
         views.saved_filter_delete,
         name="prospect-filter-delete",
-    ),
-    path("prospects/import/", import_views.linkedin_import, name="prospect-import"),
-    path("prospects/import/<uuid:pk>/", import_views.import_job, name="import-job"),
-    path(
-        "prospects/import/<uuid:pk>/progress/",
-        import_views.import_job_progress,
-        name="import-job-progress",
-    ),
-    # The rows an import rejected, as CSV (line, the file's column, the reason).
-    path(
-        "prospects/import/<uuid:pk>/rejected.csv",
-        import_views.import_job_rejected_csv,
-        name="import-job-rejected-csv",
     ),
     path("prospects/<uuid:pk>/", views.prospect_detail, name="prospect"),
     path("prospects/<uuid:pk>/edit/", views.prospect_edit, name="prospect-edit"),

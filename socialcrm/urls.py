@@ -106,6 +106,7 @@ urlpatterns = [
     path("csp-report/", csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     path("", include("consent.urls")),
+    path("", include("imports.urls")),
     path("", include("prospects.urls")),
     path("", include("people.urls")),
     path("", include("charters.urls")),

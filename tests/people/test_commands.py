@@ -54,7 +54,7 @@ def test_seed_demo_refuses_with_debug_off(settings):
 def test_seed_demo_says_where_each_role_starts_and_every_such_page_opens(client, settings):
     import re
 
-    from people.management.commands.seed_demo import DEMO_EMPLOYEES, DEMO_PASSWORD, FIRST_STOP
+    from socialcrm.management.commands.seed_demo import DEMO_EMPLOYEES, DEMO_PASSWORD, FIRST_STOP
 
     settings.DEBUG = True
     out = StringIO()

@@ -1,3 +1,6 @@
+"""Demo users of every role and demo data (``make run``): it touches every app, so it lives in
+the project package, above them all, rather than in ``people``."""
+
 import datetime
 
 from django.conf import settings
