@@ -36,6 +36,15 @@ def _seller_or_403(request):
     return employee_of(request.user)
 
 
+def _changeable_deal(request, pk):
+    """The deal if the caller sees it (else 404), sells (else 403) and may change it (else 403)."""
+    deal = selectors.deal_get(user=request.user, pk=pk)
+    _seller_or_403(request)
+    if not selectors.may_change(request.user, deal):
+        raise PermissionDenied
+    return deal
+
+
 @login_required
 def deal_list(request):
     _reader_or_403(request)
@@ -105,10 +114,7 @@ def pipeline(request):
 @require_POST
 def deal_move(request, pk):
     """A card's button (or a drop on a column): to another open stage, or lost."""
-    deal = selectors.deal_get(user=request.user, pk=pk)
-    _seller_or_403(request)
-    if not selectors.may_change(request.user, deal):
-        raise PermissionDenied
+    deal = _changeable_deal(request, pk)
     to = request.POST.get("to", "")
     if to == PipelineColumn.WON:
         return redirect("deal", pk)
@@ -159,10 +165,7 @@ def deal_new(request, prospect_pk):
 
 @login_required
 def deal_edit(request, pk):
-    deal = selectors.deal_get(user=request.user, pk=pk)
-    _seller_or_403(request)
-    if not selectors.may_change(request.user, deal):
-        raise PermissionDenied
+    deal = _changeable_deal(request, pk)
     initial = {name: getattr(deal, name) for name in FORM_FIELDS}
     form = DealForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -214,10 +217,7 @@ def deal_detail(request, pk):
 @login_required
 @require_POST
 def deal_win(request, pk):
-    deal = selectors.deal_get(user=request.user, pk=pk)
-    _seller_or_403(request)
-    if not selectors.may_change(request.user, deal):
-        raise PermissionDenied
+    deal = _changeable_deal(request, pk)
     try:
         services.deal_win(actor=request.user, deal=deal)
     except services.DealIncomplete as exc:
