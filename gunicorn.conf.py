@@ -4,7 +4,7 @@ scripts/fuzz, scripts/load, the production-server tests); flags on the command l
 Request limits, so an oversized request is refused by gunicorn before Django sees it:
 the request line (method, path and query) and each header line are bounded, and so is
 the number of headers. The body is bounded by MAX_REQUEST_BYTES from its Content-Length
-(socialcrm/lib/limits.py); gunicorn has no body limit of its own.
+(core/limits.py); gunicorn has no body limit of its own.
 """
 
 # Longer than any URL the app builds, search queries included (gunicorn's default, stated).

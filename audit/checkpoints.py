@@ -1,8 +1,8 @@
 """Signed checkpoints of the chain's length and head, and the check of the tail against them.
 
-``checkpoint_write`` notes (count, head id, head hash), signs it, stores it, logs it
-and sends it as the ``audit.checkpoint`` webhook event, so copies live outside the
-database too. ``tail_problem`` says what the latest checkpoint shows missing or
+``checkpoint_write`` notes (count, head id, head hash), signs it, stores it and logs
+it; the scheduled tasks and ``verify_audit`` (``socialcrm.checkpoints``) also send it as
+the ``audit.checkpoint`` webhook event, so copies live outside the database too. ``tail_problem`` says what the latest checkpoint shows missing or
 rewritten at the end of the trail.
 """
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.events import chain_lock
 from audit.models import GENESIS_HASH, AuditCheckpoint, AuditEvent
-from socialcrm.lib import crypto
+from core import crypto
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +45,9 @@ def signature_valid(checkpoint: AuditCheckpoint) -> bool:
     return hmac.compare_digest(signature_of(checkpoint), checkpoint.signature)
 
 
-def _publish(checkpoint: AuditCheckpoint) -> None:
-    """The log line and the webhook: copies of the checkpoint an attacker on the database
-    cannot reach. Counts and hashes only, never personal data."""
-    # The webhooks app sits above the audit trail (it writes audit events); imported here,
-    # at the one place the trail hands something up.
-    from webhooks import services as webhooks
-
+def _log(checkpoint: AuditCheckpoint) -> None:
+    """A copy of the checkpoint an attacker on the database cannot reach. Counts and
+    hashes only, never personal data."""
     logger.info(
         "audit checkpoint %s: %s events, head event %s hash %s",
         checkpoint.pk,
@@ -59,17 +55,18 @@ def _publish(checkpoint: AuditCheckpoint) -> None:
         checkpoint.head_id,
         checkpoint.head_hash,
     )
-    webhooks.emit(
-        WEBHOOK_EVENT,
-        {
-            "checkpoint": checkpoint.pk,
-            "at": checkpoint.at.isoformat(),
-            "count": checkpoint.event_count,
-            "head_id": checkpoint.head_id,
-            "head_hash": checkpoint.head_hash,
-            "signature": checkpoint.signature,
-        },
-    )
+
+
+def webhook_payload(checkpoint: AuditCheckpoint) -> dict:
+    """What the ``audit.checkpoint`` webhook event carries."""
+    return {
+        "checkpoint": checkpoint.pk,
+        "at": checkpoint.at.isoformat(),
+        "count": checkpoint.event_count,
+        "head_id": checkpoint.head_id,
+        "head_hash": checkpoint.head_hash,
+        "signature": checkpoint.signature,
+    }
 
 
 class TailProblem(Exception):
@@ -78,7 +75,7 @@ class TailProblem(Exception):
 
 @transaction.atomic
 def checkpoint_write() -> AuditCheckpoint:
-    """Sign and store where the chain ends now; log it and send it as a webhook.
+    """Sign and store where the chain ends now, and log it.
 
     Refused (``TailProblem``) when the trail already lost or rewrote events the latest
     checkpoint covers: a new checkpoint must never vouch for a shortened trail.
@@ -97,7 +94,7 @@ def checkpoint_write() -> AuditCheckpoint:
     )
     checkpoint.signature = signature_of(checkpoint)
     checkpoint.save()
-    _publish(checkpoint)
+    _log(checkpoint)
     return checkpoint
 
 

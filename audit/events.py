@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from audit.models import GENESIS_HASH, AuditEvent
-from socialcrm.lib import database
+from core import database
 
 # Any constant works; it names the advisory lock that serialises the chain.
 _CHAIN_LOCK = 0x50C1A1
@@ -33,7 +33,7 @@ def record(
 ):
     """Append one event to the chain and return it.
 
-    ``record_ids``: the records a list or export read showed (``audit.reads``).
+    ``record_ids``: the records a list or export read showed (``people.reads``).
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -12,7 +12,7 @@ import json
 from django.conf import settings
 from django.db import models
 
-from socialcrm.lib.fields import BoundedDateTimeField
+from core.fields import BoundedDateTimeField
 
 
 class AppendOnlyError(Exception):

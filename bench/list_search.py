@@ -60,8 +60,8 @@ def copy_prospects(*, owners: list[int], first: int, count: int, now: datetime.d
     from django.db import connection
 
     from bench.scale import _Sealer
+    from core import crypto
     from prospects import rules
-    from socialcrm.lib import crypto
 
     seal = _Sealer()
     names = {

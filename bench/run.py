@@ -158,8 +158,8 @@ def crypto_floor(path: Path) -> float:
 
     No import can beat this in-process; it tells how far the ratio goal is reachable.
     """
+    from core import crypto
     from prospects import rules
-    from socialcrm.lib import crypto
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)

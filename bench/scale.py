@@ -88,7 +88,7 @@ class _Sealer:
     """``crypto.seal`` with the cipher built once: the same token format, for a million rows."""
 
     def __init__(self):
-        from socialcrm.lib import crypto
+        from core import crypto
 
         ring = crypto.active_keyring()
         self.prefix = f"{crypto.TOKEN_VERSION}${ring.current_id}$"
@@ -568,7 +568,7 @@ def load(port: int, request: bytes, seconds: float) -> tuple[float, int]:
 
 @contextmanager
 def gunicorn(workdir: Path):
-    from socialcrm.lib.crypto import new_key
+    from core.crypto import new_key
 
     port = free_port()
     env = {

@@ -12,10 +12,10 @@ from rest_framework.views import APIView
 
 from charters import selectors, services
 from charters.models import CharterKind, CharterVersion
+from core.dates import in_past, in_range
 from people.models import Employee, Role
 from people.permissions import role_required
 from people.selectors import employee_get, employee_of
-from socialcrm.lib.dates import in_past, in_range
 
 
 class CharterVersionSerializer(serializers.Serializer):

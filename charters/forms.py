@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from charters.models import CharterKind
+from core.dates import in_past, in_range
 from people.models import Employee
-from socialcrm.lib.dates import in_past, in_range
 
 
 class TrainingForm(forms.Form):

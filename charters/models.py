@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.dates import in_past, in_range
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
+from core.dates import in_past, in_range
+from core.fields import BoundedDateField, BoundedDateTimeField
 
 
 class CharterKind(models.TextChoices):

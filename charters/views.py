@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from charters import selectors, services
 from charters.forms import CharterVersionForm, TrainingForm
 from charters.models import CharterKind, CharterVersion
+from core.forms import add_service_errors
 from people.models import Role
 from people.selectors import employee_of, employees_visible_to, has_role
-from socialcrm.lib.forms import add_service_errors
 
 
 def _employee_or_403(request):

@@ -16,7 +16,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.reads import ReadAuditedListMixin
 from consent import selectors, sending, services
 from consent.facts import ProspectNotVisible
 from consent.gate import SOCIAL_CHANNELS
@@ -34,13 +33,14 @@ from consent.models import (
     OutreachAttempt,
 )
 from content import selectors as content_selectors
+from core import crypto
+from core.dates import in_past
 from mail.models import MailStatus
 from people.models import Role
 from people.permissions import role_required
+from people.reads import ReadAuditedListMixin
 from people.selectors import employee_of, role_of
 from prospects.selectors import prospect_get, prospects_visible_to
-from socialcrm.lib import crypto
-from socialcrm.lib.dates import in_past
 
 SALES_AND_PRIVACY = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib import database
+from core import database
 
 # Statements a PostgreSQL connection keeps prepared (the gate's: a few per day), and the
 # texts of the last statements it counts towards preparing. psycopg remembers up to 100

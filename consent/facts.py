@@ -67,11 +67,11 @@ from consent.models import (
     Opposition,
     OutreachAttempt,
 )
+from core import crypto, database
+from core.fields import Sealed
+from core.holidays import zone_of_phone
 from deals.models import Deal, DealStatus
 from prospects.models import Prospect
-from socialcrm.lib import crypto, database
-from socialcrm.lib.fields import Sealed
-from socialcrm.lib.holidays import zone_of_phone
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from consent import wording
-from socialcrm.lib.holidays import is_french_public_holiday, is_public_holiday, timezone_of
+from core.holidays import is_french_public_holiday, is_public_holiday, timezone_of
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class Facts:
     # message or call is about the person's contract (RULES 7, 8).
     analogous_products: bool = False
     about_contract: bool = False
-    # RULES 7, consumer calls: the zone the number rings in (``socialcrm.lib.holidays``),
+    # RULES 7, consumer calls: the zone the number rings in (``core.holidays``),
     # the PHONE_CALLS_MAX-th latest call we made, the latest call they refused.
     phone_zone: str = ""
     nth_latest_call_at: datetime.datetime | None = None

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib import database
-from socialcrm.lib.dates import in_past
-from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
+from core import database
+from core.dates import in_past
+from core.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class IdentifierType(models.TextChoices):

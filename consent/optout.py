@@ -18,7 +18,7 @@ import hmac
 from django.conf import settings
 
 from consent.models import ObjectionLink
-from socialcrm.lib import crypto
+from core import crypto
 
 PATH_PREFIX = "/o/"
 _TAG_BYTES = 12

@@ -3,7 +3,7 @@ from collections import defaultdict
 from django.db.models import F, Q
 
 from consent.models import Opposition
-from socialcrm.lib.lookups import AnyOf
+from core.lookups import AnyOf
 
 
 def opposed_scopes(identifier_indexes: dict[str, list[str]]) -> dict[tuple[str, str], set[str]]:

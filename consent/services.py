@@ -31,9 +31,9 @@ from consent.models import (
 )
 from content.selectors import vouches_for
 from content.services import content_use_record
+from core import crypto
 from mail.models import OutgoingMail
 from prospects.rules import retention_restarted
-from socialcrm.lib import crypto
 from webhooks.services import emit as emit_webhook
 
 logger = logging.getLogger(__name__)

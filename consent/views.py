@@ -28,13 +28,13 @@ from consent.forms import ConsentForm, ContactForm, OppositionForm, OppositionLi
 from consent.gate import SOCIAL_CHANNELS
 from consent.models import SCOPE_ALL, Channel, ConsentAction, Opposition
 from content import selectors as content_selectors
+from core.forms import add_service_errors
+from core.urls import is_http_url
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects import followups
 from prospects.followup_forms import FollowUpForm
 from prospects.selectors import prospect_editable_by, prospect_get, prospects_visible_to
-from socialcrm.lib.forms import add_service_errors
-from socialcrm.lib.urls import is_http_url
 
 SALES = (Role.REP, Role.MANAGER)
 # A mailto: link carries the final text as its body up to this length: longer URLs are cut

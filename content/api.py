@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 from consent.models import Channel
 from content import selectors, services
 from content.models import ContentItem, ContentKind, ContentLanguage, ContentVersion
+from core.dates import in_range
 from people.models import Network
 from people.selectors import employee_of
-from socialcrm.lib.dates import in_range
 
 # Plain strings, not enums: "kind" and "status" already name other choice sets in the schema.
 KIND_HELP = "post | message"

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import Channel
 from content.models import ContentKind, ContentLanguage
+from core.dates import in_range
 from people.models import Network
-from socialcrm.lib.dates import in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from consent import wording
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
+from core.fields import BoundedDateField, BoundedDateTimeField
 
 
 class ContentKind(models.TextChoices):

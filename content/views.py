@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from content import selectors, services
 from content.forms import ContentForm, StatusFilterForm
 from content.models import ContentItem
+from core.forms import add_service_errors
 from people.models import Role
 from people.selectors import employee_of, has_role
-from socialcrm.lib.forms import add_service_errors
 
 
 def _author_or_403(request):

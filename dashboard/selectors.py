@@ -22,12 +22,12 @@ from consent.models import (
     Opposition,
     OutreachAttempt,
 )
+from core import database
 from dsar.selectors import dsar_deadline_counts
 from offboarding.selectors import offboardings_in_progress_count
 from people.models import Employee, Network
 from prospects import selectors as prospect_selectors
 from prospects.models import LawfulBasis, Prospect, Provenance
-from socialcrm.lib import database
 
 OUTREACH_WINDOW_DAYS = 30
 RETENTION_WARNING_DAYS = prospect_selectors.RETENTION_DUE_DAYS
@@ -123,7 +123,7 @@ def _record_deadlines(*, now: datetime.datetime, today: datetime.date) -> dict:
     return {key: value or 0 for key, value in counts.items()}
 
 
-# A sealed empty value (socialcrm.lib.crypto: ``v1$<key id>$<nonce>$<ciphertext>``) has a
+# A sealed empty value (core.crypto: ``v1$<key id>$<nonce>$<ciphertext>``) has a
 # ciphertext of the 16-byte AES-GCM tag alone: 22 base64url characters after the last "$".
 # Any text makes that part longer, so SQL tells an empty ``wording_shown`` without keys.
 # The same literal is the predicate of the partial index dashboard_consent_grant_no_wording.

@@ -13,12 +13,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from consent.models import Decision, OutreachAttempt
+from core import database
 from deals.models import DealStatus
 from deals.selectors import deals_visible_to
 from people.models import Employee
 from people.selectors import employee_of
 from prospects.models import FollowUp
-from socialcrm.lib import database
 
 WINDOW_DAYS = 30
 

@@ -10,13 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consent.models import Channel
+from core.dates import in_past, in_range
 from deals import selectors, services
 from deals.models import Deal, DealStatus, Supply
 from people.models import Network, Role
 from people.permissions import role_required
 from people.selectors import employee_of
 from prospects.selectors import prospects_visible_to
-from socialcrm.lib.dates import in_past, in_range
 
 READERS = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 SELLERS = (Role.REP, Role.MANAGER)

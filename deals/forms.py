@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Channel
+from core.dates import in_past, in_range
 from deals.models import DealStatus, Supply
 from people.models import Network
-from socialcrm.lib.dates import in_past, in_range
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

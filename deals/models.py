@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Channel
+from core.dates import in_past, in_range
+from core.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 from people.models import Network
-from socialcrm.lib.dates import in_past, in_range
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 
 
 class DealStatus(models.TextChoices):

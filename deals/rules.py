@@ -10,8 +10,8 @@ that extension, the period ends 14 days after the consumer received it.
 
 import datetime
 
-from socialcrm.lib.dates import add_months
-from socialcrm.lib.holidays import is_french_public_holiday
+from core.dates import add_months
+from core.holidays import is_french_public_holiday
 
 WITHDRAWAL_DAYS = 14
 EXTENSION_MONTHS = 12

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from deals import selectors, services
 from deals.forms import DealForm
 from deals.models import DealStage, DealStatus, PipelineColumn, Supply
 from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects.selectors import prospect_get
-from socialcrm.lib.forms import add_service_errors
 
 READERS = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 SELLERS = (Role.REP, Role.MANAGER)

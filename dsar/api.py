@@ -15,7 +15,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.reads import ReadAuditedListMixin
+from core import identifiers, urls
+from core.api import Pagination
+from core.client import ScopedRateThrottle
+from core.dates import in_past
 from dsar import exports, selectors, services
 from dsar.models import (
     DataSubjectRequest,
@@ -30,11 +33,8 @@ from dsar.models import (
 from mail.models import MailStatus
 from people.models import Role
 from people.permissions import role_required
+from people.reads import ReadAuditedListMixin
 from prospects.models import Language
-from socialcrm.lib import identifiers, urls
-from socialcrm.lib.api import Pagination
-from socialcrm.lib.client import ScopedRateThrottle
-from socialcrm.lib.dates import in_past
 
 # The public form's size limits; anything longer is refused naming the field.
 PUBLIC_LIMITS = {"full_name": 200, "email": 254, "phone": 64, "profile_url": 500, "message": 5000}

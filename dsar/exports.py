@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit import events
+from core import crypto, csv
 from dsar import rules
 from dsar.models import DataSubjectRequest, DsarExport, ExportFormat
-from socialcrm.lib import crypto, csv
 
 
 def _dir() -> Path:

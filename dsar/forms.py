@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import in_past
+from core.forms import HttpUrlField
 from dsar.api import PUBLIC_LIMITS
 from dsar.models import ReceivedVia, RequestType
 from prospects.models import Language
-from socialcrm.lib.dates import in_past
-from socialcrm.lib.forms import HttpUrlField
 
 
 class _IdentifiersForm(forms.Form):

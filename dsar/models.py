@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.dates import in_past
-from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
+from core.dates import in_past
+from core.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class RequestType(models.TextChoices):

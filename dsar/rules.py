@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.dates import add_months
+from core.dates import add_months
 
 # GDPR art. 12(3): one month from receipt, extendable once by up to two further months.
 ANSWER_MONTHS = 1

@@ -30,6 +30,8 @@ from consent.models import (
     OutreachAttempt,
     consent_erasure,
 )
+from core import crypto, urls
+from core.dates import PARIS, in_past
 from dsar import rules
 from dsar.models import (
     DataSubjectRequest,
@@ -47,8 +49,6 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
 from prospects.models import Prospect
-from socialcrm.lib import crypto, urls
-from socialcrm.lib.dates import PARIS, in_past
 from webhooks.services import emit as emit_webhook
 
 VERIFY_SALT = "dsar.verify"

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from socialcrm.lib.client import client_address
+from core.client import client_address
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

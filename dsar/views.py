@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audit.reads import record_page_read
+from core.forms import add_service_errors
 from dsar import exports, selectors, services, throttle
 from dsar.forms import (
     ConfirmMatchesForm,
@@ -40,8 +40,8 @@ from dsar.models import (
     Status,
 )
 from people.models import Role
+from people.reads import record_page_read
 from people.selectors import employee_of, has_role
-from socialcrm.lib.forms import add_service_errors
 
 DPO_ROLES = (Role.DPO, Role.ADMIN)
 

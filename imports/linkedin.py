@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from socialcrm.lib import dates, urls
+from core import dates, urls
 
 COLUMNS = (
     "First Name",

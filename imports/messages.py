@@ -29,7 +29,7 @@ _REASONS = {
     "not a calendar date": _("not a calendar date"),
     "date is in the future": _("date is in the future"),
     "date is before 1970": _("date is before 1970"),
-    # socialcrm.lib.identifiers, stored in English by the import.
+    # core.identifiers, stored in English by the import.
     "not a valid e-mail address": _("not a valid e-mail address"),
     "not a valid profile URL": _("not a valid profile URL"),
     "a profile URL needs a path to the profile": _("a profile URL needs a path to the profile"),

@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BoundedDateTimeField
 from people.models import Employee
-from socialcrm.lib.fields import BoundedDateTimeField
 
 
 class ImportKind(models.TextChoices):

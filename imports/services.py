@@ -27,13 +27,13 @@ from django.utils import timezone, translation
 
 from audit import events
 from consent.selectors import opposed_scopes
+from core import database
+from core.lookups import AnyOf
 from imports import linkedin
 from imports.models import ImportJob, ImportKind, ImportStatus
 from people.models import Employee, Network
 from prospects import rules
 from prospects.models import Kind, Language, LawfulBasis, Prospect, ValueHistory, Visibility
-from socialcrm.lib import database
-from socialcrm.lib.lookups import AnyOf
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
+from core import csv
 from imports import messages, selectors, services
 from imports.api import MAX_UPLOAD_BYTES
-from socialcrm.lib import csv
 
 HISTORY_PAGE_SIZE = 20
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
+from core.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class MailStatus(models.TextChoices):

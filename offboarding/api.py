@@ -15,14 +15,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import csv
+from core.dates import in_range
 from offboarding import selectors, services
 from offboarding.models import CaseStatus
 from offboarding.steps.return_prehire_data import EXPORT_FIELDS
 from people.models import Employee, Role
 from people.permissions import role_required
 from people.selectors import has_role
-from socialcrm.lib import csv
-from socialcrm.lib.dates import in_range
 
 
 def _conflict(exc: services.OffboardingConflict) -> Response:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.dates import in_range
+from core.dates import in_range
 
 
 class OffboardingStartForm(forms.Form):

@@ -7,7 +7,7 @@ their own-network export until its attestation deadline, after attesting too
 (API.md v2); any other page logs nothing and sends them back to it (API calls
 get 403). Without a case, or after the deadline, the session ends and a
 sign-in is refused. API tokens stop at the departure date
-(``socialcrm.lib.auth``) and are deleted by ``services.departures_due_apply``,
+(``people.auth``) and are deleted by ``services.departures_due_apply``,
 so this check only has to cover the browser session.
 """
 

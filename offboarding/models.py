@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 from people.models import Employee
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):

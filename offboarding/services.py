@@ -45,6 +45,8 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from audit import events
+from core import database
+from core.dates import in_range
 from offboarding.models import (
     STEP_ORDER,
     Attestation,
@@ -61,8 +63,6 @@ from offboarding.steps.batches import BATCH_SIZE
 from outbox import services as outbox
 from people import services as people_services
 from people.models import Employee, EmployeeStatus, Role, paris_today
-from socialcrm.lib import database
-from socialcrm.lib.dates import in_range
 from webhooks.services import emit as emit_webhook
 
 RUN_STEP_TASK = "offboarding.tasks.run_step"
@@ -414,7 +414,7 @@ def departures_due_apply(*, today=None) -> int:
     """Hourly: leavers lose their API tokens, and their login once the attestation is over.
 
     From the departure date (a Paris date), with or without a case, tokens are
-    deleted (``socialcrm.lib.auth`` refuses them already) and a case's waiting
+    deleted (``people.auth`` refuses them already) and a case's waiting
     ``revoke_access`` step runs. Departed employees whose attestation deadline has
     passed, or who have no case, get their login closed; until then the middleware
     confines it to their attestation page. Returns the number of tokens deleted.

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from offboarding import selectors, services
 from offboarding.api import export_response
 from offboarding.forms import EmployeeAttestationForm, HrAttestationForm, OffboardingStartForm
 from offboarding.models import CaseStatus, Offboarding
 from people.models import Role
 from people.selectors import employee_get, has_role
-from socialcrm.lib.forms import add_service_errors
 
 PAGE_SIZE = 25
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.fields import BoundedDateTimeField
+from core.fields import BoundedDateTimeField
 
 
 class Onboarding(models.Model):

@@ -10,7 +10,7 @@ Receivers must be idempotent.
 from django.db import models
 from django.db.models import Q
 
-from socialcrm.lib.fields import BoundedDateTimeField
+from core.fields import BoundedDateTimeField
 
 
 class OutboxMessage(models.Model):

@@ -16,12 +16,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import lockout
+from core.dates import in_range
+from core.parsers import BoundedJSONParser
 from people import selectors, services
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
-from socialcrm.lib import lockout
-from socialcrm.lib.dates import in_range
-from socialcrm.lib.parsers import BoundedJSONParser
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class TokenView(APIView):
     keep working until they expire or are revoked. Only the token's digest is stored.
 
     Failed attempts count towards the same lockout as the login page and the admin
-    (``socialcrm.lib.lockout``): once locked, 429 without checking the password.
+    (``core.lockout``): once locked, 429 without checking the password.
     Successful exchanges are not limited: a script may fetch tokens for several
     users in a row.
     """
@@ -181,7 +181,7 @@ class EmployeeListCreate(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = EmployeeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # A service's ValidationError becomes a 400 naming each field (socialcrm.lib.api);
+        # A service's ValidationError becomes a 400 naming each field (core.api);
         # a role the caller may not give (HR and dpo or admin), its PermissionDenied a 403.
         employee, _created = services.employee_upsert(actor=request.user, **data.validated_data)
         return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Employees and social accounts")
 
     def ready(self):
+        from core.api import refuse_non_string_text
         from people import signals  # noqa: F401  (connects the receivers)
-        from socialcrm.lib.api import refuse_non_string_text
 
         refuse_non_string_text()

@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import in_range
 from people.models import Employee, Role, SocialAccount
 from people.selectors import active_employees, roles_grantable_by
-from socialcrm.lib.dates import in_range
 
 
 class SocialAccountForm(forms.ModelForm):

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.dates import PARIS, in_range
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
+from core.dates import PARIS, in_range
+from core.fields import BoundedDateField, BoundedDateTimeField
 
 
 def paris_today() -> datetime.date:

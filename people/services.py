@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from audit import events
+from core import urls
 from onboarding.services import onboarding_open
 from people.models import Employee, EmployeeStatus, Role, SocialAccount, paris_today
 from people.selectors import roles_grantable_by
-from socialcrm.lib import urls
 
 
 @transaction.atomic
@@ -76,7 +76,7 @@ def employee_upsert(
 
 def _checked_profile_url(*, network: str, profile_url: str) -> str:
     """The URL as stored: https assumed when typed without a scheme, and on the network's
-    own site (socialcrm.lib.urls: linkedin.com, x.com or twitter.com, facebook.com or fb.com,
+    own site (core.urls: linkedin.com, x.com or twitter.com, facebook.com or fb.com,
     instagram.com; any http(s) address for another network)."""
     if not profile_url:
         return ""

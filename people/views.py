@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import lockout
+from core.forms import add_service_errors
 from people import selectors, services
 from people.forms import EmployeeForm, SocialAccountForm
 from people.models import Role
-from socialcrm.lib import lockout
-from socialcrm.lib.forms import add_service_errors
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login; the lockout (``socialcrm.lib.lockout``) counts and refuses attempts."""
+    """Django's login; the lockout (``core.lockout``) counts and refuses attempts."""
 
     template_name = "people/login.html"
     redirect_authenticated_user = True

@@ -17,10 +17,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.reads import ReadAuditedListMixin
 from consent import wording
+from core import dates
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
+from people.reads import ReadAuditedListMixin
 from people.selectors import employee_of
 from prospects import rules, selectors, services
 from prospects.models import (
@@ -32,7 +33,6 @@ from prospects.models import (
     ValueHistory,
     Visibility,
 )
-from socialcrm.lib import dates
 
 # RULES 25: the categories a write's ``notes_warning`` may name.
 SPECIAL_CATEGORIES = list(settings.NOTES_SPECIAL_CATEGORY_TERMS)

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import events
+from core import csv
 from people.models import Employee
 from prospects import followups, selectors, services
 from prospects.models import Prospect
-from socialcrm.lib import csv
 
 
 @dataclass
@@ -99,7 +99,7 @@ EXPORT_COLUMNS = (
 def prospects_export(*, actor, rows) -> tuple[str, BulkOutcome]:
     """A CSV of the prospects the caller may change (their own book); shared ones refused.
 
-    Formula-safe (``socialcrm.lib.csv``) and audited: one event naming every record in it.
+    Formula-safe (``core.csv``) and audited: one event naming every record in it.
     """
     outcome = BulkOutcome()
     for prospect in rows:

@@ -16,12 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from people.models import Role
 from people.selectors import has_role
 from prospects import followups
 from prospects.followup_forms import FollowUpForm
 from prospects.selectors import prospect_editable_by, prospect_get
-from socialcrm.lib.forms import add_service_errors
 
 
 def _plannable(request, pk):

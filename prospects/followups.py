@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
+from core import dates
 from people.models import Employee, Role
 from people.selectors import employee_of, role_of
 from prospects.models import FollowUp, Prospect
-from socialcrm.lib import dates
 
 NOTE_MAX_LENGTH = 500
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consent import wording
+from core import dates
+from core.forms import HttpUrlField
 from people.models import Network, SocialAccount
 from prospects.models import Kind, Language, LawfulBasis, Provenance, Visibility
 from prospects.selectors import DEFAULT_SORT, LIST_SORTS
-from socialcrm.lib import dates
-from socialcrm.lib.forms import HttpUrlField
 
 # A collection date is a calendar day; noon keeps it on that day in any European zone.
 COLLECTION_TIME = datetime.time(12, 0)

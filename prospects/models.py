@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from core.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 from people.models import Employee, Network, SocialAccount
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 
 
 class Kind(models.TextChoices):

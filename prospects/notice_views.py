@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from people.models import Role
 from people.selectors import has_role
 from prospects import notices, selectors
 from prospects.models import NoticeMethod, Prospect
-from socialcrm.lib.forms import add_service_errors
 
 # Who reads prospects at all (HR never does); editing is then checked per prospect.
 _READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)

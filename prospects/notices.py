@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
+from core import dates
 from prospects.models import NoticeDelivery, NoticeMethod, Prospect
-from socialcrm.lib import dates
 
 EVIDENCE_MAX_LENGTH = 500
 # A past day is recorded at noon, so it stays on that calendar day in any European zone.

@@ -6,9 +6,9 @@ import unicodedata
 
 from django.utils import timezone
 
+from core import crypto
+from core.dates import add_months
 from prospects.models import Provenance, Visibility
-from socialcrm.lib import crypto
-from socialcrm.lib.dates import add_months
 
 IDENTIFIER_FIELDS = ("email", "phone", "profile_url")
 # One prospect per e-mail and per profile URL (API.md: 409 duplicate); a phone number may be

@@ -8,11 +8,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit import events
+from core import crypto, database
 from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules
 from prospects.models import Prospect, ProspectTally, ProspectUserObjectPermission, ValueHistory
-from socialcrm.lib import crypto, database
 
 _ALL_PROSPECTS_ROLES = (Role.DPO, Role.ADMIN)
 _SALES_ROLES = (Role.REP, Role.MANAGER)

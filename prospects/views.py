@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from audit.reads import record_page_read
+from core.api import CountedPaginator
+from core.forms import add_service_errors
 from people.models import Employee, Role
+from people.reads import record_page_read
 from people.selectors import employee_of, has_role, role_of
 from prospects import bulk, rules, saved_filters, selectors, services
 from prospects.forms import (
@@ -30,8 +32,6 @@ from prospects.forms import (
     ShareForm,
 )
 from prospects.models import Prospect
-from socialcrm.lib.api import CountedPaginator
-from socialcrm.lib.forms import add_service_errors
 
 PAGE_SIZE = 25
 _READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)

@@ -13,12 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.reads import EXPORTED, record_read
+from core import csv
 from people.models import Role
 from people.permissions import role_required
+from people.reads import EXPORTED, record_read
 from register import selectors
 from register.models import PROSE_FIELDS, ProcessingActivity
-from socialcrm.lib import csv
 
 EXPORT_COLUMNS = [
     "id",

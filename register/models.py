@@ -8,7 +8,7 @@ register is printed and exported in both.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.fields import BoundedDateTimeField
+from core.fields import BoundedDateTimeField
 
 # The prose fields of an activity, in register order; each has an ``_en`` and an ``_fr`` column.
 PROSE_FIELDS = (

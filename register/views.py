@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.forms import add_service_errors
 from people.models import Role
 from people.selectors import has_role
 from register import selectors, services
 from register.forms import ProcessingActivityForm
 from register.models import PROSE_FIELDS
-from socialcrm.lib.forms import add_service_errors
 
 
 def _require(request, *roles):

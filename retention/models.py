@@ -7,7 +7,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib.fields import BoundedDateField, BoundedDateTimeField
+from core.fields import BoundedDateField, BoundedDateTimeField
 
 
 class RepermissionRequest(models.Model):

@@ -7,7 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
-from socialcrm.lib.api import (
+from core.api import (
     RETRY_AFTER_SECONDS,
     SERVICE_UNAVAILABLE,
     log_unavailable,
@@ -42,7 +42,7 @@ class ResponseHeadersMiddleware:
 class ServiceUnavailableMiddleware:
     """Turns a lost database or cache in a view into a 503 the browser (or a client) can retry.
 
-    DRF views answer their own 503 (``socialcrm.lib.api.exception_handler``); this
+    DRF views answer their own 503 (``core.api.exception_handler``); this
     covers the pages and any other view. What fails before any view runs (the
     session, a middleware reading the user) reaches ``server_error``, which answers
     the same 503.

@@ -15,8 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from socialcrm.lib import crypto
-from socialcrm.lib.env import env_bool, env_int, env_list, env_str
+from core import crypto
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SOCIALCRM_VAR_DIR", str(BASE_DIR / "var")))
@@ -553,7 +553,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "socialcrm.lib.limits.RequestSizeLimitMiddleware",
+    "core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy on every response, static files included; no-store on the others.
     "socialcrm.middleware.ResponseHeadersMiddleware",
@@ -647,7 +647,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
     },
     "dsar-deadline-reminder": {"task": "dsar.tasks.remind_dsar_deadlines", "schedule": 24 * 3600},
-    "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain", "schedule": 24 * 3600},
+    "verify-audit-chain": {"task": "socialcrm.tasks.verify_audit_chain", "schedule": 24 * 3600},
     # Sends tasks whose enqueue missed the broker, and re-enqueues offboarding jobs
     # whose worker died (outbox/, offboarding/).
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 5.0},
@@ -710,7 +710,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "socialcrm.lib.auth.EmployeeTokenAuthentication",
+        "people.auth.EmployeeTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -718,15 +718,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON bodies only (the LinkedIn upload declares its own multipart parser):
     # form encodings would turn an empty field into "not given".
-    "DEFAULT_PARSER_CLASSES": ["socialcrm.lib.parsers.BoundedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.BoundedJSONParser"],
     # `?format=` names an export's file format (register, DSAR), never a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
-    "DEFAULT_PAGINATION_CLASS": "socialcrm.lib.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "dsar_public": DSAR_PUBLIC_THROTTLE_RATE,
     },
-    "EXCEPTION_HANDLER": "socialcrm.lib.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -741,7 +741,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "socialcrm.lib.schema.document_error_responses",
+        "core.schema.document_error_responses",
     ],
 }
 
@@ -804,7 +804,7 @@ SESSION_COOKIE_AGE = SESSION_COOKIE_AGE_HOURS * 3600
 
 # --- Lockout (django-axes) ---
 # One lockout for the login page, POST /api/auth/token/ and /admin/login/: axes checks
-# every authenticate() call; socialcrm/lib/lockout.py holds our policy. Failures are
+# every authenticate() call; core/lockout.py holds our policy. Failures are
 # counted per normalised username at one address (LOGIN_FAILURE_LIMIT in
 # LOGIN_FAILURE_WINDOW_SECONDS), and, with LOGIN_WIDE_FAILURE_FACTOR times that budget,
 # per username across addresses and per address across usernames (an office shares one).
@@ -814,22 +814,22 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATIO
 # Last: it turns a refused attempt on a page without its own answer (the admin) into a 429.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 # Counters in the cache under hashed keys: no username or address in a table or a log.
-AXES_HANDLER = "socialcrm.lib.lockout.LockoutHandler"
+AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_CACHE = "default"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
-AXES_FAILURE_LIMIT = "socialcrm.lib.lockout.failure_limit"
-AXES_COOLOFF_TIME = "socialcrm.lib.lockout.cool_off"
+AXES_FAILURE_LIMIT = "core.lockout.failure_limit"
+AXES_COOLOFF_TIME = "core.lockout.cool_off"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "socialcrm.lib.lockout.username_of"
-AXES_CLIENT_IP_CALLABLE = "socialcrm.lib.client.client_address"
-AXES_LOCKOUT_CALLABLE = "socialcrm.lib.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "core.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 # A refused attempt checks no password: it neither counts nor extends the wait.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # axes' tables stay empty with the cache handler: nothing to show in the admin.
 AXES_ENABLE_ADMIN = False
-# DRF's own throttles read the address like socialcrm.lib.client (ours override get_ident).
+# DRF's own throttles read the address like core.client (ours override get_ident).
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 
 
@@ -892,10 +892,10 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=Fa
 # --- Audit: read trail and checkpoints ---
 
 # How often Celery beat signs a checkpoint of the audit trail's length and head
-# (audit.checkpoints); verify_audit compares the trail's end with the latest one.
+# (socialcrm.tasks, audit.checkpoints); verify_audit compares the trail's end with the latest one.
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1)
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
-    "task": "audit.tasks.write_audit_checkpoint",
+    "task": "socialcrm.tasks.write_audit_checkpoint",
     "schedule": AUDIT_CHECKPOINT_MINUTES * 60,
 }
 
@@ -934,7 +934,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 # The largest request body accepted, from its Content-Length, before it is read
-# (socialcrm/lib/limits.py): a little above the LinkedIn import's 50 MB file, for the
+# (core/limits.py): a little above the LinkedIn import's 50 MB file, for the
 # multipart envelope. JSON bodies and form fields are held to DATA_UPLOAD_MAX_MEMORY_SIZE.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 51 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)

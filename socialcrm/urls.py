@@ -3,14 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from audit.api import AuditEventList
 from charters import api as charters_api
 from consent import api as consent_api
+from core.api import api_not_found
+from dashboard.audit_api import AuditEventList
 from imports import api as imports_api
 from onboarding import api as onboarding_api
 from people import api as people_api
 from prospects import api as prospects_api
-from socialcrm.lib.api import api_not_found
 from socialcrm.views import ApiDocsView, csp_report
 
 api_patterns = [

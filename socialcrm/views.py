@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from socialcrm.lib.api import api_not_found
+from core.api import api_not_found
 
 logger = logging.getLogger("socialcrm.csp")
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from charters.models import Acknowledgement, Training
 from charters.selectors import current_versions
 from consent.models import Opposition
+from core import crypto
 from people.models import Employee, SocialAccount
 from prospects.models import Prospect
-from socialcrm.lib import crypto
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -9,9 +9,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import Pagination
 from people.models import Role
 from people.permissions import role_required
-from socialcrm.lib.api import Pagination
 from webhooks import selectors, services
 from webhooks.models import Event, WebhookDelivery
 

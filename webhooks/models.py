@@ -9,8 +9,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BoundedDateTimeField, EncryptedTextField
 from people.models import Employee
-from socialcrm.lib.fields import BoundedDateTimeField, EncryptedTextField
 
 
 class Event(models.TextChoices):

@@ -10,7 +10,7 @@ import datetime
 
 from django.db import migrations, models
 
-import socialcrm.lib.dates
+import core.dates
 
 DEFAULT_REQUIRED = (
     "social_selling",
@@ -22,7 +22,7 @@ DEFAULT_REQUIRED = (
 
 def require_current_versions(apps, schema_editor):
     CharterVersion = apps.get_model("charters", "CharterVersion")
-    today = datetime.datetime.now(socialcrm.lib.dates.PARIS).date()
+    today = datetime.datetime.now(core.dates.PARIS).date()
     for kind in DEFAULT_REQUIRED:
         current = (
             CharterVersion.objects.filter(charter__kind=kind, effective_date__lte=today)
@@ -43,12 +43,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='acknowledgement',
             name='at',
-            field=models.DateTimeField(validators=[socialcrm.lib.dates.in_past], verbose_name='acknowledged at'),
+            field=models.DateTimeField(validators=[core.dates.in_past], verbose_name='acknowledged at'),
         ),
         migrations.AlterField(
             model_name='charterversion',
             name='effective_date',
-            field=models.DateField(validators=[socialcrm.lib.dates.in_range], verbose_name='effective date'),
+            field=models.DateField(validators=[core.dates.in_range], verbose_name='effective date'),
         ),
         migrations.AlterField(
             model_name='charterversion',
@@ -58,17 +58,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='charterversion',
             name='staff_consulted_on',
-            field=models.DateField(blank=True, null=True, validators=[socialcrm.lib.dates.in_past], verbose_name='staff representatives consulted on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.in_past], verbose_name='staff representatives consulted on'),
         ),
         migrations.AlterField(
             model_name='training',
             name='completed_at',
-            field=models.DateField(validators=[socialcrm.lib.dates.in_past], verbose_name='completed on'),
+            field=models.DateField(validators=[core.dates.in_past], verbose_name='completed on'),
         ),
         migrations.AlterField(
             model_name='training',
             name='valid_until',
-            field=models.DateField(validators=[socialcrm.lib.dates.in_range], verbose_name='valid until'),
+            field=models.DateField(validators=[core.dates.in_range], verbose_name='valid until'),
         ),
         migrations.RunPython(require_current_versions, migrations.RunPython.noop),
     ]

@@ -22,7 +22,7 @@ keep ``ON DELETE SET NULL``.
 """
 
 import consent.models
-import socialcrm.lib.dates
+import core.dates
 from django.db import migrations, models
 
 FIND_CONSTRAINT = """
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="consentevent",
             name="occurred_at",
-            field=models.DateTimeField(validators=[socialcrm.lib.dates.in_past]),
+            field=models.DateTimeField(validators=[core.dates.in_past]),
         ),
         migrations.AlterField(
             model_name="consentevent",

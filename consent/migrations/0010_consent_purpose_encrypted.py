@@ -11,7 +11,7 @@ AlterField rebuilds the table, which drops the index dashboard 0003 made on it w
 SQL; SQLite keeps its varchar(200) column (it enforces no length).
 """
 
-import socialcrm.lib.fields
+import core.fields
 from django.db import migrations
 
 
@@ -37,7 +37,7 @@ def _column_type(sql_type):
 
 
 def seal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     _rewriting(
         schema_editor,
@@ -48,7 +48,7 @@ def seal(apps, schema_editor):
 
 
 def unseal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     _rewriting(
         schema_editor,
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="consentevent",
                     name="purpose",
-                    field=socialcrm.lib.fields.EncryptedTextField(
+                    field=core.fields.EncryptedTextField(
                         blank=True, default="", max_length=200
                     ),
                 ),

@@ -1,23 +1,23 @@
 """A deal's ``notes`` are encrypted like the prospect's, bound to the deal's ``seal_key``.
 
-Existing notes are sealed in place (``socialcrm.lib.sealing``). Reversible while the
+Existing notes are sealed in place (``core.sealing``). Reversible while the
 keys that sealed them are configured: the reverse writes the plain notes back.
 """
 
 import uuid
 
-import socialcrm.lib.fields
+import core.fields
 from django.db import migrations, models
 
 
 def seal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.seal_columns(apps, schema_editor, model="deals.Deal", fields=["notes"])
 
 
 def unseal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.open_columns(apps, schema_editor, model="deals.Deal", fields=["notes"])
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="deal",
             name="notes",
-            field=socialcrm.lib.fields.EncryptedTextField(
+            field=core.fields.EncryptedTextField(
                 blank=True, default="", row_key="seal_key", verbose_name="notes"
             ),
         ),

@@ -4,20 +4,20 @@
 person and what they asked, are encrypted like the request's other values; existing
 rows are sealed in place (reversible while the keys are configured)."""
 
-import socialcrm.lib.fields
+import core.fields
 from django.db import migrations
 
 FIELDS = ["extension_reason", "verification_note", "rejection_reason"]
 
 
 def seal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.seal_columns(apps, schema_editor, model="dsar.DataSubjectRequest", fields=FIELDS)
 
 
 def unseal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.open_columns(apps, schema_editor, model="dsar.DataSubjectRequest", fields=FIELDS)
 
@@ -32,17 +32,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='datasubjectrequest',
             name='extension_reason',
-            field=socialcrm.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='extension reason'),
+            field=core.fields.EncryptedTextField(blank=True, default='', verbose_name='extension reason'),
         ),
         migrations.AlterField(
             model_name='datasubjectrequest',
             name='rejection_reason',
-            field=socialcrm.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='rejection reason'),
+            field=core.fields.EncryptedTextField(blank=True, default='', verbose_name='rejection reason'),
         ),
         migrations.AlterField(
             model_name='datasubjectrequest',
             name='verification_note',
-            field=socialcrm.lib.fields.EncryptedTextField(blank=True, default='', verbose_name='verification note'),
+            field=core.fields.EncryptedTextField(blank=True, default='', verbose_name='verification note'),
         ),
         migrations.RunPython(seal, unseal, elidable=False),
     ]

@@ -1,7 +1,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import socialcrm.lib.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="datasubjectrequest",
             name="download_expires_at",
-            field=socialcrm.lib.fields.BoundedDateTimeField(blank=True, null=True),
+            field=core.fields.BoundedDateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
             name="DsarMail",
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "created_at",
-                    socialcrm.lib.fields.BoundedDateTimeField(auto_now_add=True),
+                    core.fields.BoundedDateTimeField(auto_now_add=True),
                 ),
                 (
                     "mail",

@@ -1,23 +1,23 @@
 """An attestation's statement and signed-document reference are encrypted, bound to its
-``seal_key``. Existing values are sealed in place (``socialcrm.lib.sealing``); reversible
+``seal_key``. Existing values are sealed in place (``core.sealing``); reversible
 while the keys that sealed them are configured."""
 
 import uuid
 
-import socialcrm.lib.fields
+import core.fields
 from django.db import migrations, models
 
 FIELDS = ["statement", "signed_document"]
 
 
 def seal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.seal_columns(apps, schema_editor, model="offboarding.Attestation", fields=FIELDS)
 
 
 def unseal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.open_columns(apps, schema_editor, model="offboarding.Attestation", fields=FIELDS)
 
@@ -36,14 +36,14 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="attestation",
             name="statement",
-            field=socialcrm.lib.fields.EncryptedTextField(
+            field=core.fields.EncryptedTextField(
                 row_key="seal_key", verbose_name="statement"
             ),
         ),
         migrations.AlterField(
             model_name="attestation",
             name="signed_document",
-            field=socialcrm.lib.fields.EncryptedTextField(
+            field=core.fields.EncryptedTextField(
                 blank=True, default="", row_key="seal_key", verbose_name="signed document"
             ),
         ),

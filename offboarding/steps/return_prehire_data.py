@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.utils import timezone
 
+from core.dates import PARIS
 from offboarding.models import (
     ExportRow,
     Offboarding,
@@ -15,7 +16,6 @@ from offboarding.models import (
 )
 from offboarding.steps.batches import next_batch, own_network
 from prospects.models import Prospect, Provenance, ValueHistory
-from socialcrm.lib.dates import PARIS
 
 # Fields of the employee's own contact that go into their export.
 EXPORT_FIELDS = ("full_name", "company", "job_title", "email", "phone", "profile_url", "notes")

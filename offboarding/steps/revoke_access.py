@@ -16,7 +16,7 @@ def run(case: Offboarding, step: OffboardingStep) -> str:
 
     Before that day the step waits: starting the case early moves the prospects but
     leaves the employee their access until the date they leave (issue 15). From that
-    day ``socialcrm.lib.auth`` and the middleware refuse them anyway; the hourly
+    day ``people.auth`` and the middleware refuse them anyway; the hourly
     ``departures_due_apply`` then resumes this step.
     """
     if case.departure_date > paris_today():

@@ -3,6 +3,7 @@ open follow-ups, in batches of ``TRANSFER_BATCH_SIZE``."""
 
 from django.db.models import F
 
+from core.lookups import AnyOf
 from offboarding.models import (
     Offboarding,
     OffboardingStep,
@@ -12,7 +13,6 @@ from offboarding.steps.batches import batch_size, keep
 from prospects import followups
 from prospects import services as prospect_services
 from prospects.models import Prospect
-from socialcrm.lib.lookups import AnyOf
 
 
 def run(case: Offboarding, step: OffboardingStep) -> str:

@@ -2,7 +2,7 @@
 
 Notes written before the field existed are checked once here, so the DPO's count
 starts right. Only non-empty notes are opened: a sealed empty value is the AES-GCM
-tag alone, a last token part of 22 base64url characters (``socialcrm.lib.crypto``);
+tag alone, a last token part of 22 base64url characters (``core.crypto``);
 any text makes it longer. Imported contacts, most of the table, have empty notes.
 """
 

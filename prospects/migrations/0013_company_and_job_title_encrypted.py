@@ -1,6 +1,6 @@
 """``company`` and ``job_title`` are encrypted like the other personal values.
 
-Existing values are sealed in place (``socialcrm.lib.sealing``), and each company's
+Existing values are sealed in place (``core.sealing``), and each company's
 search tokens computed (``prospects.rules.company_tokens``): the list's search finds
 a company by the first letters of its words, through keyed hashes only. Reversible
 while the keys that sealed the values are configured: the reverse writes the plain
@@ -12,7 +12,7 @@ SQL (dashboard 0001-0003). SQLite keeps its varchar(200) columns (it enforces no
 length); PostgreSQL gets exactly what the AlterField would do.
 """
 
-import socialcrm.lib.fields
+import core.fields
 from django.db import migrations, models
 
 FIELDS = ("company", "job_title")
@@ -48,7 +48,7 @@ def _schema(statements):
 
 def seal(apps, schema_editor):
     from prospects.rules import company_tokens
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.seal_columns(
         apps,
@@ -60,7 +60,7 @@ def seal(apps, schema_editor):
 
 
 def unseal(apps, schema_editor):
-    from socialcrm.lib import sealing
+    from core import sealing
 
     sealing.open_columns(apps, schema_editor, model="prospects.Prospect", fields=FIELDS)
 
@@ -84,14 +84,14 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="prospect",
                     name="company",
-                    field=socialcrm.lib.fields.EncryptedTextField(
+                    field=core.fields.EncryptedTextField(
                         blank=True, default="", max_length=200, verbose_name="company"
                     ),
                 ),
                 migrations.AlterField(
                     model_name="prospect",
                     name="job_title",
-                    field=socialcrm.lib.fields.EncryptedTextField(
+                    field=core.fields.EncryptedTextField(
                         blank=True, default="", max_length=200, verbose_name="job title"
                     ),
                 ),

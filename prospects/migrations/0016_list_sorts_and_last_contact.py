@@ -9,7 +9,7 @@ last-contact one (never-contacted last) by SQL, PostgreSQL only.
 from django.db import migrations, models
 from django.db.models import Max, OuterRef, Subquery
 
-import socialcrm.lib.fields
+import core.fields
 
 
 def fill_last_outreach(apps, schema_editor):
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="prospect",
             name="last_outreach_at",
-            field=socialcrm.lib.fields.BoundedDateTimeField(
+            field=core.fields.BoundedDateTimeField(
                 blank=True, editable=False, null=True, verbose_name="last contact"
             ),
         ),

@@ -6,7 +6,7 @@ other apps made on it with SQL)."""
 import django.utils.timezone
 from django.db import migrations
 
-import socialcrm.lib.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="prospect",
                     name="created_at",
-                    field=socialcrm.lib.fields.BoundedDateTimeField(
+                    field=core.fields.BoundedDateTimeField(
                         default=django.utils.timezone.now, editable=False
                     ),
                 ),

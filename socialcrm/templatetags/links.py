@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import format_html
 
-from socialcrm.lib.urls import is_http_url
+from core.urls import is_http_url
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit import events
 from audit.models import AppendOnlyError, AuditEvent
-from audit.tasks import verify_audit_chain
+from socialcrm.tasks import verify_audit_chain
 
 pytestmark = pytest.mark.django_db
 

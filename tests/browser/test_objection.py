@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from consent import optout
 from consent.models import ConsentEvent, Opposition
+from core import crypto
 from prospects import services as prospect_services
-from socialcrm.lib import crypto
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

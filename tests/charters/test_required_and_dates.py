@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from charters import selectors, services
 from charters.models import Acknowledgement, Charter, CharterVersion, Training
-from socialcrm.lib.dates import latest_date
+from core.dates import latest_date
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ from consent.models import (
     RemovedRecord,
     consent_evidence_expiry,
 )
+from core import crypto
 from dsar import services as dsar_services
 from prospects import services as prospect_services
 from prospects.models import Prospect
 from retention import services as retention_services
-from socialcrm.lib import crypto
 from tests.dsar.factories import DsarFactory
 from tests.factories import EmployeeFactory
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from consent.gate import Facts, decide
-from socialcrm.lib.holidays import is_french_public_holiday
+from core.holidays import is_french_public_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from consent.gate import RULES_VERSION, decide, is_personal_address
-from socialcrm.lib.holidays import is_public_holiday, zone_of_phone
+from core.holidays import is_public_holiday, zone_of_phone
 from tests.consent.test_gate_rules import at, with_
 
 UTC = datetime.UTC

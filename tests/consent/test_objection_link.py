@@ -8,10 +8,10 @@ from audit.models import AuditEvent
 from consent import optout
 from consent.models import ConsentEvent, ObjectionLink, Opposition
 from consent.services import outreach_check
+from core import crypto
 from prospects import services as prospect_services
 from prospects.models import Prospect
 from prospects.selectors import prospects_visible_to
-from socialcrm.lib import crypto
 from tests.factories import EmployeeFactory, SocialAccountFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 

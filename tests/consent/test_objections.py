@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consent.models import ConsentEvent, Opposition
 from consent.services import objection_register, prospect_object
-from socialcrm.lib import crypto
+from core import crypto
 from tests.factories import EmployeeFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 

@@ -10,10 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from consent.models import ConsentEvent
+from core import crypto
 from dashboard.selectors import provenance_dashboard
 from prospects import services
 from prospects.models import Prospect
-from socialcrm.lib import crypto
 from tests.dashboard.test_provenance_api import DASHBOARD_QUERIES, URL
 from tests.factories import ProspectFactory
 

@@ -1,9 +1,9 @@
 import factory
 from django.utils import timezone
 
+from core import crypto
 from dsar.models import DataSubjectRequest
 from dsar.rules import due_at_for
-from socialcrm.lib import crypto
 
 
 class DsarFactory(factory.django.DjangoModelFactory):

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent.models import Opposition
+from core import crypto
 from dsar.models import DataSubjectRequest
-from socialcrm.lib import crypto
 from tests.audit.queries import audit_write_queries
 from tests.dsar.factories import DsarFactory, deliver_queued
 from tests.factories import EmployeeFactory

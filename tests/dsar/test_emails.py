@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from core import crypto
 from dsar import services
 from dsar.models import DataSubjectRequest
-from socialcrm.lib import crypto
 from tests.dsar.factories import DsarFactory, deliver_queued
 
 pytestmark = pytest.mark.django_db

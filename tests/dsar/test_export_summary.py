@@ -2,10 +2,10 @@
 
 import pytest
 
+from core import crypto
 from deals.models import Deal
 from dsar.exports import export_document
 from prospects import services as prospect_services
-from socialcrm.lib import crypto
 from tests.dsar.factories import DsarFactory
 from tests.factories import SocialAccountFactory
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from consent.models import ConsentEvent, Opposition, OutreachAttempt
 from consent.services import consent_record
+from core import crypto
+from core.fields import EncryptedTextField, encrypted_fields
 from dsar.models import DataSubjectRequest, DsarExport, EmployeeAttestation
 from imports import services as import_services
 from imports.models import ImportJob
 from prospects import services as prospect_services
 from prospects.models import Prospect, ValueHistory
-from socialcrm.lib import crypto
-from socialcrm.lib.fields import EncryptedTextField, encrypted_fields
 from tests.dsar.factories import DsarFactory, mails_settled
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 from tests.imports.conftest import connections_csv

@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from consent.models import Opposition
+from core import crypto
 from dsar import rules
 from dsar.models import DataSubjectRequest
 from dsar.services import verification_token
 from prospects import services as prospect_services
 from prospects.rules import name_tokens
-from socialcrm.lib import crypto
 from tests.dsar.factories import DsarFactory
 
 pytestmark = pytest.mark.django_db

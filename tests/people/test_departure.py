@@ -279,7 +279,7 @@ def test_the_departure_date_is_bounded(api_as, hr, departure_date, field_ok):
 
 @pytest.mark.django_db
 def test_the_departure_date_may_be_ten_years_ahead_not_more(api_as, hr):
-    from socialcrm.lib.dates import latest_date
+    from core.dates import latest_date
 
     successor = EmployeeFactory(role="rep", compliant=True)
     results = []

@@ -92,7 +92,7 @@ def test_an_exact_identifier_is_answered_from_its_blind_index_alone(rep, create_
 
 
 def test_postgresql_answers_a_prefix_and_an_email_from_their_indexes(people, rep, create_prospect):
-    from socialcrm.lib import database
+    from core import database
 
     if not database.postgresql():
         pytest.skip("the GIN index of the tokens is PostgreSQL's")

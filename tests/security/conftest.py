@@ -21,13 +21,13 @@ from django.utils import timezone
 from charters.selectors import current_versions
 from consent.models import ConsentEvent, OutreachAttempt
 from content import services as content_services
+from core import crypto
 from deals.models import Deal
 from dsar.models import DataSubjectRequest
 from imports.models import ImportJob
 from offboarding import services as offboarding_services
 from people.models import Employee
 from prospects import services as prospect_services
-from socialcrm.lib import crypto
 from tests.conftest import api_client_for
 from tests.factories import EmployeeFactory, SocialAccountFactory
 from webhooks.models import WebhookSubscription

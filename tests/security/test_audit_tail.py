@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit import checkpoints, events
 from audit.models import AuditCheckpoint, AuditEvent
-from audit.tasks import write_audit_checkpoint
+from socialcrm.tasks import write_audit_checkpoint
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_a_new_checkpoint_never_vouches_for_a_shortened_trail(rep, caplog):
     trail = write_events(rep.user)
     write_audit_checkpoint()
     as_attacker([("DELETE FROM audit_auditevent WHERE id = %s", [trail[-1].id])])
-    with caplog.at_level(logging.ERROR, logger="audit.tasks"):
+    with caplog.at_level(logging.ERROR, logger="socialcrm.tasks"):
         assert write_audit_checkpoint() is None
     assert "missing from the end of the trail" in caplog.text
     assert AuditCheckpoint.objects.count() == 1
@@ -135,7 +135,7 @@ def test_each_checkpoint_is_sent_to_the_subscribed_webhooks(rep):
         events=[checkpoints.WEBHOOK_EVENT],
     )
     trail = write_events(rep.user)
-    checkpoint = checkpoints.checkpoint_write()
+    checkpoint = write_audit_checkpoint_and_get()
     delivery = WebhookDelivery.objects.get(subscription=subscription)
     assert delivery.payload["event"] == checkpoints.WEBHOOK_EVENT
     assert delivery.payload["data"] | {"at": None} == {
@@ -146,3 +146,23 @@ def test_each_checkpoint_is_sent_to_the_subscribed_webhooks(rep):
         "head_hash": trail[-1].hash,
         "signature": checkpoint.signature,
     }
+
+
+def write_audit_checkpoint_and_get() -> AuditCheckpoint:
+    """The scheduled task's run, as beat starts it; the checkpoint it wrote."""
+    return AuditCheckpoint.objects.get(pk=write_audit_checkpoint())
+
+
+def test_verify_audit_sends_its_checkpoint_too(rep):
+    subscription = WebhookSubscription.objects.create(
+        url="https://hooks.example.net/audit",
+        secret="checkpoint-secret-0123456789",
+        events=[checkpoints.WEBHOOK_EVENT],
+    )
+    write_events(rep.user)
+    call_command("verify_audit")
+    delivery = WebhookDelivery.objects.get(subscription=subscription)
+    assert delivery.payload["data"]["checkpoint"] == AuditCheckpoint.objects.get().pk
+    # Checking alone writes and sends nothing.
+    call_command("verify_audit", "--no-checkpoint")
+    assert WebhookDelivery.objects.count() == 1

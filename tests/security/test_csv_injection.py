@@ -14,10 +14,10 @@ import zipfile
 import pytest
 from django.utils import timezone
 
+from core import csv
 from dsar.exports import _zip_of, export_document
 from offboarding.models import ExportRow, Offboarding
 from register.models import ProcessingActivity
-from socialcrm.lib import csv
 from tests.dsar.factories import DsarFactory
 from tests.factories import ProspectFactory
 from tests.offboarding.conftest import leaver, open_case, successor  # noqa: F401 - fixtures

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from socialcrm.lib.client import client_address
+from core.client import client_address
 from tests.factories import TEST_PASSWORD, EmployeeFactory
 from tests.security.conftest import QUICK_HASHING
 

@@ -7,8 +7,8 @@ this); send broken JSON or bytes that are not UTF-8.
 
 import pytest
 
+from core.parsers import MAX_JSON_DEPTH
 from imports.api import MAX_UPLOAD_BYTES
-from socialcrm.lib.parsers import MAX_JSON_DEPTH
 
 PROSPECTS = "/api/prospects/"
 TWO_HUNDRED_MB = 200 * 1024 * 1024

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.urls import is_http_url, is_on_network
 from dsar.models import DataSubjectRequest
 from people.models import SocialAccount
 from prospects.models import Prospect
-from socialcrm.lib.urls import is_http_url, is_on_network
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 from tests.imports.conftest import connections_csv
 

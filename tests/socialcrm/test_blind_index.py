@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from socialcrm.lib import crypto, identifiers
+from core import crypto, identifiers
 
 
 @pytest.mark.parametrize(

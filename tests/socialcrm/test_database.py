@@ -1,11 +1,11 @@
-"""PostgreSQL-only paths are chosen in one place (``socialcrm/lib/database.py``)."""
+"""PostgreSQL-only paths are chosen in one place (``core/database.py``)."""
 
 import re
 from pathlib import Path
 
 from django.db import connection
 
-from socialcrm.lib import database
+from core import database
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR_TEST = re.compile(r"\.vendor\b")
@@ -22,13 +22,13 @@ def _project_sources():
 
 
 def test_no_service_tests_the_database_vendor_itself():
-    """A new PostgreSQL-only path goes into socialcrm/lib/database.py with its portable
+    """A new PostgreSQL-only path goes into core/database.py with its portable
     twin, so the embedded default cannot be forgotten (migrations are exempt: a trigger
     is created where it can be)."""
     found = [
         f"{relative}:{number}"
         for relative, path in _project_sources()
-        if relative != Path("socialcrm/lib/database.py")
+        if relative != Path("core/database.py")
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if VENDOR_TEST.search(line)
     ]

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from socialcrm.lib.dates import PARIS, add_months
+from core.dates import PARIS, add_months
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_aware_datetimes_keep_the_paris_wall_clock_across_summer_time():
 def test_dates_are_bounded_between_1970_and_ten_years_ahead(value, valid):
     from django.core.exceptions import ValidationError
 
-    from socialcrm.lib.dates import in_range, latest_date
+    from core.dates import in_range, latest_date
 
     if value == "ten years ahead":
         value = latest_date()
@@ -60,7 +60,7 @@ def test_dates_are_bounded_between_1970_and_ten_years_ahead(value, valid):
 def test_a_date_of_the_past_may_run_five_minutes_ahead_not_more():
     from django.core.exceptions import ValidationError
 
-    from socialcrm.lib.dates import in_past
+    from core.dates import in_past
 
     now = datetime.datetime.now(datetime.UTC)
     in_past(now + datetime.timedelta(minutes=4))
@@ -78,8 +78,8 @@ def test_a_stored_date_beyond_the_readable_limit_is_read_at_the_limit_logged_and
 
     from django.core.management import call_command
 
+    from core.fields import READABLE_LATEST_DATE
     from prospects.models import Prospect
-    from socialcrm.lib.fields import READABLE_LATEST_DATE
     from tests.factories import ProspectFactory
 
     prospect = ProspectFactory(owner=rep)

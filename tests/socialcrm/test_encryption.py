@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from core import crypto
 from prospects.models import Prospect
-from socialcrm.lib import crypto
 from tests.factories import ProspectFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from socialcrm.lib import crypto
+from core import crypto
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEYS = {

@@ -9,7 +9,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from consent.models import ConsentEvent
-from socialcrm.lib import crypto
+from core import crypto
 from tests.factories import ProspectFactory
 from tests.webhooks.conftest import SECRET, subscribe
 from webhooks.models import WebhookDelivery

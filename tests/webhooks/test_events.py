@@ -5,11 +5,11 @@ import datetime
 import pytest
 
 from consent.services import consent_record, opposition_register
+from core import crypto
 from dsar import services as dsar_services
 from offboarding import services as offboarding_services
 from offboarding.models import Offboarding
 from outbox.models import OutboxMessage
-from socialcrm.lib import crypto
 from tests.dsar.factories import DsarFactory
 from tests.factories import EmployeeFactory, ProspectFactory
 from tests.webhooks.conftest import subscribe

@@ -1,7 +1,7 @@
 """Lists the stored dates outside 1970 … today + 10 years, by table, column and row id.
 
 Such rows come from before the date bounds (API.md v2) or from outside the app. Pages
-read them at the readable limit (``socialcrm.lib.fields``) and log each one they meet;
+read them at the readable limit (``core.fields``) and log each one they meet;
 this lists them all at once, for the DPO or an administrator to correct.
 """
 
@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models
 
-from socialcrm.lib import dates
+from core import dates
 
 OUR_APPS = {
     "audit",

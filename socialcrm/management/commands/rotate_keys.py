@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from socialcrm.lib import crypto, rotation
+from core import crypto, rotation
 
 
 class Command(BaseCommand):

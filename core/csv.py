@@ -7,7 +7,7 @@ prefixes such a cell with ``'`` (shown as text, the value is still readable);
 we also catch a leading tab, carriage return or line feed, which some
 spreadsheets strip before they look for a formula. Numbers stay numbers.
 
-Use it as the standard module: ``from socialcrm.lib import csv``;
+Use it as the standard module: ``from core import csv``;
 ``csv.writer(...)``, ``csv.DictWriter(...)``. Reading goes through the standard
 ``csv`` module (imports/), which this does not touch.
 """

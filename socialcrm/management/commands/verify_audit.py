@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.checkpoints import checkpoint_write, tail_problem
+from audit.checkpoints import tail_problem
 from audit.models import AuditEvent
 from audit.selectors import first_broken_event
+from socialcrm.tasks import checkpoint_write_and_send
 
 
 class Command(BaseCommand):
@@ -26,5 +27,5 @@ class Command(BaseCommand):
         if problem:
             raise CommandError(f"audit trail tail: {problem}")
         if not options["no_checkpoint"]:
-            checkpoint_write()
+            checkpoint_write_and_send()
         self.stdout.write(f"audit chain intact ({AuditEvent.objects.count()} events)")

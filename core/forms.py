@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from socialcrm.lib import urls
+from core import urls
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -13,7 +13,7 @@ def add_service_errors(form, exc: ValidationError) -> None:
 
 
 class HttpUrlField(forms.CharField):
-    """An ``http(s)://`` address (socialcrm.lib.urls); typed without a scheme, https is assumed."""
+    """An ``http(s)://`` address (core.urls); typed without a scheme, https is assumed."""
 
     default_validators = [urls.validate_http_url]
 

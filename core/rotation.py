@@ -6,8 +6,8 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 
-from socialcrm.lib import crypto
-from socialcrm.lib.fields import Sealed, encrypted_fields
+from core import crypto
+from core.fields import Sealed, encrypted_fields
 
 
 def _stale(fields, prefix: str) -> Q:

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from socialcrm.lib import identifiers
+from core import identifiers
 
 TOKEN_VERSION = "v1"  # noqa: S105 - a format tag, not a secret
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")

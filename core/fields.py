@@ -1,6 +1,6 @@
 """Model fields that keep personal data encrypted in the database.
 
-``EncryptedTextField`` stores a sealed token (see ``socialcrm.lib.crypto``) and
+``EncryptedTextField`` stores a sealed token (see ``core.crypto``) and
 gives the plaintext back only through the model attribute, decrypting on first
 access with the row's own associated data (table, column, primary key). The
 primary key must therefore exist before the first save: models using these
@@ -19,7 +19,7 @@ import logging
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from socialcrm.lib import crypto, dates
+from core import crypto, dates
 
 _CACHE = "_sealed_values"
 

@@ -16,7 +16,7 @@ portable paths give up.
   a running query, so the limit is PostgreSQL's alone (the setting is still checked).
 - ``transaction_setting()`` / ``set_transaction_setting()``: a transaction-local
   setting the triggers can read; elsewhere an attribute of the connection.
-- Array parameters (``= ANY(%s)``) are the ``AnyOf`` lookup's (``socialcrm.lib.lookups``);
+- Array parameters (``= ANY(%s)``) are the ``AnyOf`` lookup's (``core.lookups``);
   triggers and ``ON DELETE`` actions live in migrations that run on PostgreSQL only.
 """
 

@@ -43,7 +43,7 @@ class BoundedJSONParser(JSONParser):
 
     Malformed, badly encoded or too deeply nested → 400 ``{"code": "parse_error"}``;
     too large → 413 ``{"code": "too_large"}`` (the Content-Length check in
-    socialcrm.lib.limits refuses most such bodies before they are read at all).
+    core.limits refuses most such bodies before they are read at all).
     """
 
     def parse(self, stream, media_type=None, parser_context=None):

@@ -10,7 +10,7 @@ a migration stopped half-way can run again.
 
 from collections.abc import Callable, Sequence
 
-from socialcrm.lib import crypto
+from core import crypto
 
 BATCH = 2000
 
