@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -10,6 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onboarding import selectors, services
+from people.api import EmployeeCreateSerializer, EmployeeList, EmployeeSerializer
+from people.models import Role
+from people.permissions import role_required
 from people.selectors import employee_of
 
 
@@ -132,3 +135,19 @@ class ProspectContribution(APIView):
         except DjangoValidationError as exc:
             raise ApiValidationError(exc.message_dict) from None
         return Response(ContributionOutput(result).data)
+
+
+class EmployeeListCreate(EmployeeList):
+    """The employees the caller may see. HR and administrators add one: the employee, with
+    their onboarding checklist opened."""
+
+    permission_classes = [IsAuthenticated, role_required(Role.HR, Role.ADMIN, methods=("POST",))]
+
+    @extend_schema(request=EmployeeCreateSerializer, responses={201: EmployeeSerializer})
+    def post(self, request, *args, **kwargs):
+        data = EmployeeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # A service's ValidationError becomes a 400 naming each field (core.api);
+        # a role the caller may not give (HR and dpo or admin), its PermissionDenied a 403.
+        employee, _created = services.employee_hire(actor=request.user, **data.validated_data)
+        return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,5 @@
-"""Writes for onboarding: opening the checklist, and the rep's pre-hire contribution decisions.
+"""Writes for onboarding: hiring (the employee and their checklist), and the rep's pre-hire
+contribution decisions.
 
 Both are atomic and audited in the same transaction.
 """
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit import events
 from onboarding import selectors
 from onboarding.models import ContributionDecision, Onboarding
+from people import services as people_services
 from people.models import Employee, EmployeeStatus
 from prospects.models import Prospect, Provenance
 
@@ -35,6 +37,17 @@ def onboarding_open(*, actor, employee: Employee) -> Onboarding:
     if created:
         events.created(actor=actor, obj=onboarding, fields=["employee"])
     return onboarding
+
+
+@transaction.atomic
+def employee_hire(*, actor, **fields) -> tuple[Employee, bool]:
+    """HR's "add employee": the employee through ``people``, then their checklist (charters,
+    training, accounts, agreement). ``fields`` are ``people.services.employee_upsert``'s;
+    an existing username is updated and its checklist left as it is."""
+    employee, created = people_services.employee_upsert(actor=actor, **fields)
+    if created:
+        onboarding_open(actor=actor, employee=employee)
+    return employee, created
 
 
 @transaction.atomic

@@ -11,4 +11,5 @@ urlpatterns = [
         name="pre-hire-contacts-decide",
     ),
     path("hr/onboarding/", views.hr_onboarding, name="hr-onboarding"),
+    path("hr/employees/new/", views.employee_new, name="employee-new"),
 ]

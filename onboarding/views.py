@@ -1,4 +1,5 @@
-"""Browser pages: the employee's onboarding checklist, "My pre-hire contacts", and HR's overview."""
+"""Browser pages: the employee's onboarding checklist, "My pre-hire contacts", and HR's overview
+and "add employee"."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
 from onboarding import selectors, services
 from onboarding.forms import ContributionForm
+from people.forms import EmployeeForm
 from people.models import Role
 from people.selectors import employee_of, has_role
 
@@ -113,3 +116,26 @@ def hr_onboarding(request):
     checklists = selectors.checklists_of_many(page.object_list)
     rows = [checklists[employee.pk] for employee in page.object_list]
     return render(request, "onboarding/hr_onboarding.html", {"page": page, "rows": rows})
+
+
+@login_required
+def employee_new(request):
+    """HR creates an employee; their onboarding checklist opens with them."""
+    if not has_role(request.user, Role.HR, Role.ADMIN):
+        raise PermissionDenied
+    form = EmployeeForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employee, _created = services.employee_hire(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(username)s is created: their onboarding checklist is open.")
+                % {"username": employee.username},
+            )
+            return redirect("hr-onboarding")
+    return render(
+        request, "people/employee_new.html", {"form": form}, status=400 if form.is_bound else 200
+    )

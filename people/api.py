@@ -21,7 +21,6 @@ from core.dates import in_range
 from core.parsers import BoundedJSONParser
 from people import selectors, services
 from people.models import Employee, Network, Role, SocialAccount
-from people.permissions import role_required
 
 logger = logging.getLogger(__name__)
 
@@ -169,22 +168,13 @@ class EmployeeCreateSerializer(serializers.Serializer):
         return value
 
 
-class EmployeeListCreate(generics.ListCreateAPIView):
+class EmployeeList(generics.ListAPIView):
+    """The employees the caller may see; ``onboarding.api.EmployeeListCreate`` adds the hire."""
+
     serializer_class = EmployeeSerializer
 
     def get_queryset(self):
         return selectors.employees_visible_to(self.request.user)
-
-    permission_classes = [IsAuthenticated, role_required(Role.HR, Role.ADMIN, methods=("POST",))]
-
-    @extend_schema(request=EmployeeCreateSerializer, responses={201: EmployeeSerializer})
-    def post(self, request, *args, **kwargs):
-        data = EmployeeCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        # A service's ValidationError becomes a 400 naming each field (core.api);
-        # a role the caller may not give (HR and dpo or admin), its PermissionDenied a 403.
-        employee, _created = services.employee_upsert(actor=request.user, **data.validated_data)
-        return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)
 
 
 class EmployeeDetail(generics.RetrieveAPIView):

@@ -11,7 +11,6 @@ from knox.models import AuthToken
 
 from audit import events
 from core import urls
-from onboarding.services import onboarding_open
 from people.models import Employee, EmployeeStatus, Role, SocialAccount, paris_today
 from people.selectors import roles_grantable_by
 
@@ -27,6 +26,9 @@ def employee_upsert(
     password: str | None = None,
 ) -> tuple[Employee, bool]:
     """Create the user and its employee profile, or update role, dates and manager.
+
+    A hire goes through ``onboarding.services.employee_hire``, which also opens the
+    checklist; this one alone changes an employee who is already here.
 
     Only an administrator (or the command line) gives, or takes away, the dpo and admin
     roles (``selectors.roles_grantable_by``); anyone else gets ``PermissionDenied``. The
@@ -67,8 +69,6 @@ def employee_upsert(
     employee.save()
     if is_new:
         events.created(actor=actor, obj=employee, fields=["role", "hire_date", "manager"])
-        # Every new employee starts with a checklist: charters, training, accounts, agreement.
-        onboarding_open(actor=actor, employee=employee)
     else:
         events.changed(actor=actor, obj=employee, fields=["role", "hire_date", "manager"])
     return employee, is_new

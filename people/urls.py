@@ -9,5 +9,4 @@ urlpatterns = [
     path("me/accounts/", views.social_accounts, name="social-accounts"),
     path("me/accounts/<int:pk>/edit/", views.social_account_edit, name="social-account-edit"),
     path("me/accounts/<int:pk>/remove/", views.social_account_remove, name="social-account-remove"),
-    path("hr/employees/new/", views.employee_new, name="employee-new"),
 ]

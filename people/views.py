@@ -6,7 +6,7 @@ The home page is the dashboard's (``dashboard.home``): it reads from apps above 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods
 from core import lockout
 from core.forms import add_service_errors
 from people import selectors, services
-from people.forms import EmployeeForm, SocialAccountForm
-from people.models import Role
+from people.forms import SocialAccountForm
 
 
 class LoginView(auth_views.LoginView):
@@ -92,26 +91,3 @@ def social_account_remove(request, pk):
         messages.success(request, _("Account removed. What was done with it stays on record."))
         return redirect("social-accounts")
     return render(request, "people/social_account_remove.html", {"account": account})
-
-
-@login_required
-def employee_new(request):
-    """HR creates an employee; their onboarding checklist opens with them."""
-    if not selectors.has_role(request.user, Role.HR, Role.ADMIN):
-        raise PermissionDenied
-    form = EmployeeForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employee, _created = services.employee_upsert(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(username)s is created: their onboarding checklist is open.")
-                % {"username": employee.username},
-            )
-            return redirect("hr-onboarding")
-    return render(
-        request, "people/employee_new.html", {"form": form}, status=400 if form.is_bound else 200
-    )

@@ -16,7 +16,7 @@ from socialcrm.views import ApiDocsView, csp_report
 api_patterns = [
     path("auth/token/", people_api.TokenView.as_view(), name="api-token"),
     path("health/", people_api.HealthView.as_view(), name="api-health"),
-    path("employees/", people_api.EmployeeListCreate.as_view(), name="api-employees"),
+    path("employees/", onboarding_api.EmployeeListCreate.as_view(), name="api-employees"),
     path("employees/<int:pk>/", people_api.EmployeeDetail.as_view(), name="api-employee"),
     path(
         "social-accounts/", people_api.SocialAccountListCreate.as_view(), name="api-social-accounts"

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from charters.services import training_record
-from people.services import employee_upsert, social_account_create
+from onboarding.services import employee_hire, social_account_create
 from prospects import services as prospect_services
 from prospects.models import Prospect
 from tests.browser.conftest import login, screenshot
@@ -18,7 +18,7 @@ BEFORE_HIRE = datetime.datetime(2021, 6, 1, 10, 0, tzinfo=datetime.UTC)
 
 
 def test_a_new_rep_completes_the_onboarding_checklist(page, live_server, charters_in_force, hr):
-    rep, _ = employee_upsert(
+    rep, _ = employee_hire(
         actor=hr.user,
         username="newcomer",
         role="rep",

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from onboarding.services import employee_hire
 from people.models import Network, SocialAccount
-from people.services import employee_upsert
 
 DEMO_PASSWORD = "demo-socialcrm-2026"  # noqa: S105 - printed on purpose, demo only
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with DEBUG off (use --force to insist)")
         employees = {}
         for username, role, hire_date, manager in DEMO_EMPLOYEES:
-            employees[username], _ = employee_upsert(
+            employees[username], _ = employee_hire(
                 actor="manage.py seed_demo",
                 username=username,
                 role=role,

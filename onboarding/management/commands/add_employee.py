@@ -3,8 +3,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from onboarding.services import employee_hire
 from people.models import Employee, Role
-from people.services import employee_upsert
 
 
 def _date(value: str) -> datetime.date:
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if manager_employee is None:
                 raise CommandError(f"--manager: no employee named {manager!r}")
         try:
-            employee, created = employee_upsert(
+            employee, created = employee_hire(
                 actor="manage.py add_employee",
                 username=username,
                 role=role,
