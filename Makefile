@@ -29,9 +29,11 @@ PYTEST_PROCESSES ?= $(if $(DATABASE_URL),0,2)
 test: venv
 	$(PY) -m pytest -n $(PYTEST_PROCESSES) --durations=15
 
+# ruff, then the apps' layers: no import upward, none of tests/ or bench/ (pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: venv
 	$(MANAGE) makemigrations --check --dry-run

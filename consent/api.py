@@ -20,16 +20,11 @@ from consent import selectors, sending, services
 from consent.facts import ProspectNotVisible
 from consent.gate import SOCIAL_CHANNELS
 from consent.models import (
-    SCOPE_CHOICES,
     CallOutcome,
-    Channel,
     ConsentAction,
     ConsentEvent,
     Decision,
     Evidence,
-    IdentifierType,
-    Opposition,
-    OppositionSource,
     OutreachAttempt,
 )
 from content import selectors as content_selectors
@@ -41,6 +36,8 @@ from people.permissions import role_required
 from people.reads import ReadAuditedListMixin
 from people.selectors import employee_of, role_of
 from prospects.selectors import prospect_get, prospects_visible_to
+from suppression.models import SCOPE_CHOICES, Channel, IdentifierType, Opposition, OppositionSource
+from suppression.selectors import opposed_scopes
 
 SALES_AND_PRIVACY = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 
@@ -252,7 +249,7 @@ class OppositionCheck(APIView):
             index = crypto.blind_index(kind, value)
         except ValueError as exc:
             raise serializers.ValidationError({"value": str(exc)}) from None
-        scopes = sorted(selectors.opposed_scopes({kind: [index]}).get((kind, index), set()))
+        scopes = sorted(opposed_scopes({kind: [index]}).get((kind, index), set()))
         return Response({"opposed": bool(scopes), "scopes": scopes})
 
 

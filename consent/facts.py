@@ -58,13 +58,11 @@ from consent.gate import (
     is_personal_address,
 )
 from consent.models import (
-    SCOPE_ALL,
     CallOutcome,
     ConsentAction,
     ConsentEvent,
     Decision,
     Evidence,
-    Opposition,
     OutreachAttempt,
 )
 from core import crypto, database
@@ -72,6 +70,7 @@ from core.fields import Sealed
 from core.holidays import zone_of_phone
 from deals.models import Deal, DealStatus
 from prospects.models import Prospect
+from suppression.models import SCOPE_ALL, Opposition
 
 logger = logging.getLogger(__name__)
 

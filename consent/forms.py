@@ -3,19 +3,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from consent.gate import SOCIAL_CHANNELS
-from consent.models import (
-    GRANTING,
-    NOT_CONSENT,
-    SCOPE_CHOICES,
-    CallOutcome,
-    Channel,
-    ConsentAction,
-    Evidence,
-    IdentifierType,
-    OppositionSource,
-)
+from consent.models import GRANTING, NOT_CONSENT, CallOutcome, ConsentAction, Evidence
 from content import selectors as content_selectors
 from content.models import ContentKind
+from suppression.models import SCOPE_CHOICES, Channel, IdentifierType, OppositionSource
 
 
 class ContactForm(forms.Form):

@@ -20,7 +20,7 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from consent import wording
+from core import wording
 from core.holidays import is_french_public_holiday, is_public_holiday, timezone_of
 
 logger = logging.getLogger(__name__)

@@ -1,27 +1,4 @@
-from collections import defaultdict
-
-from django.db.models import F, Q
-
-from consent.models import Opposition
-from core.lookups import AnyOf
-
-
-def opposed_scopes(identifier_indexes: dict[str, list[str]]) -> dict[tuple[str, str], set[str]]:
-    """Scopes on the suppression list for each (type, index) given, in one indexed query."""
-    condition = Q()
-    for identifier_type, indexes in identifier_indexes.items():
-        if indexes:
-            condition |= Q(identifier_type=identifier_type) & Q(
-                AnyOf(F("identifier_index"), indexes)
-            )
-    found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    if not condition:
-        return found
-    for identifier_type, index, scope in Opposition.objects.filter(condition).values_list(
-        "identifier_type", "identifier_index", "scope"
-    ):
-        found[(identifier_type, index)].add(scope)
-    return found
+from django.db.models import Q
 
 
 def outreach_visible_to(user):
@@ -49,8 +26,8 @@ def outreach_visible_to(user):
 
 def consent_status_by_channel(events) -> dict[str, str | None]:
     """Per channel, the status the gate decides on: grants without proof do not count."""
-    from consent.models import Channel
     from consent.rules import counts_for_the_gate, current_status
+    from suppression.models import Channel
 
     counted = [
         e

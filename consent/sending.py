@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from consent import optout
-from consent.models import Channel
 from mail import services as mail_services
+from suppression.models import Channel
 
 KIND = "outreach"
 LANGUAGES = ("fr", "en")

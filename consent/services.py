@@ -17,14 +17,10 @@ from consent.models import (
     GRANTING,
     NOT_CONSENT,
     OBJECTING,
-    SCOPE_ALL,
-    Channel,
     ConsentAction,
     ConsentEvent,
     Decision,
     Evidence,
-    Opposition,
-    OppositionSource,
     OutreachAttempt,
     RemovedRecord,
     consent_erasure,
@@ -34,6 +30,7 @@ from content.services import content_use_record
 from core import crypto
 from mail.models import OutgoingMail
 from prospects.rules import retention_restarted
+from suppression.models import SCOPE_ALL, Channel, Opposition, OppositionSource
 from webhooks.services import emit as emit_webhook
 
 logger = logging.getLogger(__name__)

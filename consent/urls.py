@@ -8,6 +8,8 @@ urlpatterns = [
     path("prospects/<uuid:pk>/contact/", views.contact_panel, name="contact-panel"),
     path("prospects/<uuid:pk>/contact/check/", views.contact_check, name="contact-check"),
     path("prospects/<uuid:pk>/contact/log/", views.contact_log, name="contact-log"),
+    # Picks a text from the content library into the draft.
+    path("prospects/<uuid:pk>/contact/pick/", views.contact_pick, name="contact-pick"),
     path("prospects/<uuid:pk>/contact/consent/", views.contact_consent, name="contact-consent"),
     path("prospects/<uuid:pk>/contact/object/", views.contact_object, name="contact-object"),
     path(

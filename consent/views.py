@@ -26,7 +26,7 @@ from consent import selectors, services
 from consent.facts import ProspectNotVisible
 from consent.forms import ConsentForm, ContactForm, OppositionForm, OppositionListForm
 from consent.gate import SOCIAL_CHANNELS
-from consent.models import SCOPE_ALL, Channel, ConsentAction, Opposition
+from consent.models import ConsentAction
 from content import selectors as content_selectors
 from core.forms import add_service_errors
 from core.urls import is_http_url
@@ -35,6 +35,8 @@ from people.selectors import employee_of, has_role
 from prospects import followups
 from prospects.followup_forms import FollowUpForm
 from prospects.selectors import prospect_editable_by, prospect_get, prospects_visible_to
+from suppression.models import SCOPE_ALL, Channel, Opposition
+from suppression.selectors import opposed_scopes
 
 SALES = (Role.REP, Role.MANAGER)
 # A mailto: link carries the final text as its body up to this length: longer URLs are cut
@@ -98,7 +100,7 @@ def _objected(prospect, events) -> bool:
         index = getattr(prospect, f"{identifier_type}_index", None)
         if index:
             indexes[identifier_type] = [index]
-    if any(SCOPE_ALL in scopes for scopes in selectors.opposed_scopes(indexes).values()):
+    if any(SCOPE_ALL in scopes for scopes in opposed_scopes(indexes).values()):
         return True
     return any(
         event.action == ConsentAction.WITHDRAW and event.purpose == "objection" for event in events

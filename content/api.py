@@ -13,12 +13,12 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consent.models import Channel
 from content import selectors, services
 from content.models import ContentItem, ContentKind, ContentLanguage, ContentVersion
 from core.dates import in_range
 from people.models import Network
 from people.selectors import employee_of
+from suppression.models import Channel
 
 # Plain strings, not enums: "kind" and "status" already name other choice sets in the schema.
 KIND_HELP = "post | message"

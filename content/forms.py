@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Channel
 from content.models import ContentKind, ContentLanguage
 from core.dates import in_range
 from people.models import Network
+from suppression.models import Channel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from consent import wording
+from core import wording
 from core.fields import BoundedDateField, BoundedDateTimeField
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
-from consent.models import Channel
 from content.models import ContentItem, ContentKind, ContentShare, ContentUse, ContentVersion
 from people.models import Network
+from suppression.models import Channel
 
 
 class SelfApproval(PermissionDenied):

@@ -1,11 +1,8 @@
 from django.urls import path
 
-from consent import views as consent_views
 from content import views
 
 urlpatterns = [
-    # The Contact panel's picker lives with the panel's other views; the route ships with the library.
-    path("prospects/<uuid:pk>/contact/pick/", consent_views.contact_pick, name="contact-pick"),
     path("content/", views.library, name="content-library"),
     path("content/new/", views.content_new, name="content-new"),
     path("content/queue/", views.approval_queue, name="content-queue"),

@@ -6,11 +6,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consent.models import Channel
 from dashboard.selectors import NONE, provenance_dashboard
 from people.models import Network, Role
 from people.permissions import role_required
 from prospects.models import LawfulBasis, Provenance
+from suppression.models import Channel
 
 
 def _counts(keys, name: str) -> type[serializers.Serializer]:

@@ -14,20 +14,14 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from consent.models import (
-    Channel,
-    ConsentAction,
-    ConsentEvent,
-    Decision,
-    Opposition,
-    OutreachAttempt,
-)
+from consent.models import ConsentAction, ConsentEvent, Decision, OutreachAttempt
 from core import database
 from dsar.selectors import dsar_deadline_counts
 from offboarding.selectors import offboardings_in_progress_count
 from people.models import Employee, Network
 from prospects import selectors as prospect_selectors
 from prospects.models import LawfulBasis, Prospect, Provenance
+from suppression.models import Channel, Opposition
 
 OUTREACH_WINDOW_DAYS = 30
 RETENTION_WARNING_DAYS = prospect_selectors.RETENTION_DUE_DAYS

@@ -14,12 +14,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Channel, Decision
+from consent.models import Decision
 from consent.reason_labels import reason_choices, reason_label
 from core.dates import in_range
 from dashboard import team_selectors
 from people.models import Role
 from people.selectors import employee_of, has_role
+from suppression.models import Channel
 
 PAGE_SIZE = 25
 PERIODS = {"30": _("Last 30 days"), "all": _("All time")}

@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from consent.models import Channel
 from consent.reason_labels import reason_label
 from dashboard.charts import bar_chart
 from dashboard.selectors import NONE, OUTREACH_WINDOW_DAYS, provenance_dashboard
 from people.models import Network, Role
 from people.selectors import has_role
 from prospects.models import LawfulBasis, Provenance
+from suppression.models import Channel
 
 TOP_OWNERS = 15
 

@@ -9,7 +9,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consent.models import Channel
 from core.dates import in_past, in_range
 from deals import selectors, services
 from deals.models import Deal, DealStatus, Supply
@@ -17,6 +16,7 @@ from people.models import Network, Role
 from people.permissions import role_required
 from people.selectors import employee_of
 from prospects.selectors import prospects_visible_to
+from suppression.models import Channel
 
 READERS = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
 SELLERS = (Role.REP, Role.MANAGER)

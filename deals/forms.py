@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Channel
 from core.dates import in_past, in_range
 from deals.models import DealStatus, Supply
 from people.models import Network
+from suppression.models import Channel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

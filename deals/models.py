@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Channel
 from core.dates import in_past, in_range
 from core.fields import BoundedDateField, BoundedDateTimeField, EncryptedTextField
 from people.models import Network
+from suppression.models import Channel
 
 
 class DealStatus(models.TextChoices):

@@ -633,8 +633,9 @@ def summary_of(document: dict) -> dict:
     record with what we hold, where it came from, why, until when, the messages we sent,
     the consents, the sales and the re-permission requests; then the objections, who
     sees the data, how long we keep it, and the person's rights."""
-    from consent.models import Channel, ConsentAction, Evidence
+    from consent.models import ConsentAction, Evidence
     from deals.models import DealStatus
+    from suppression.models import Channel
 
     def label(choices, code):
         return str(choices(code).label) if code in choices.values else (code or "—")

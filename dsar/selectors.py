@@ -10,7 +10,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from consent.models import ConsentEvent, Opposition, OutreachAttempt
+from consent.models import ConsentEvent, OutreachAttempt
 from dsar import rules
 from dsar.models import OPEN_STATUSES, DataSubjectRequest, DsarMail, ReceivedVia
 from imports.models import ImportJob
@@ -18,6 +18,7 @@ from people.models import Employee, Role
 from people.selectors import employee_of, role_of
 from prospects.models import Prospect, ProspectUserObjectPermission, ValueHistory
 from prospects.rules import IDENTIFIER_FIELDS
+from suppression.models import Opposition
 
 IMPORT_SOURCE = "linkedin_import"
 

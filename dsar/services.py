@@ -22,14 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit import events
-from consent.models import (
-    SCOPE_ALL,
-    ConsentEvent,
-    Opposition,
-    OppositionSource,
-    OutreachAttempt,
-    consent_erasure,
-)
+from consent.models import ConsentEvent, OutreachAttempt, consent_erasure
 from core import crypto, urls
 from core.dates import PARIS, in_past
 from dsar import rules
@@ -49,6 +42,7 @@ from people.models import Role
 from people.selectors import employee_of, role_of
 from prospects import rules as prospect_rules
 from prospects.models import Prospect
+from suppression.models import SCOPE_ALL, Opposition, OppositionSource
 from webhooks.services import emit as emit_webhook
 
 VERIFY_SALT = "dsar.verify"
@@ -480,7 +474,7 @@ def dsar_execute(*, actor, dsar: DataSubjectRequest, corrections=None) -> DataSu
 
 
 def _opposed_corrections(corrections: dict) -> bool:
-    from consent.selectors import opposed_scopes
+    from suppression.selectors import opposed_scopes
 
     indexes, _errors = prospect_rules.identifier_indexes(corrections)
     return bool(opposed_scopes({field: [index] for field, index in indexes.items()}))

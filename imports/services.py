@@ -26,7 +26,6 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from audit import events
-from consent.selectors import opposed_scopes
 from core import database
 from core.lookups import AnyOf
 from imports import linkedin
@@ -34,6 +33,7 @@ from imports.models import ImportJob, ImportKind, ImportStatus
 from people.models import Employee, Network
 from prospects import rules
 from prospects.models import Kind, Language, LawfulBasis, Prospect, ValueHistory, Visibility
+from suppression.selectors import opposed_scopes
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consent import wording
-from core import dates
+from core import dates, wording
 from people.models import Employee, Network, Role, SocialAccount
 from people.permissions import role_required
 from people.reads import ReadAuditedListMixin

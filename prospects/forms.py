@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consent import wording
-from core import dates
+from core import dates, wording
 from core.forms import HttpUrlField
 from people.models import Network, SocialAccount
 from prospects.models import Kind, Language, LawfulBasis, Provenance, Visibility
@@ -22,7 +21,7 @@ COLLECTION_TIME = datetime.time(12, 0)
 ANY = _("Any")
 # Fields of the notes warning (RULES 25): answers to the form, not values of the prospect.
 _NOT_ON_THE_RECORD = ("confirm_notes", "notes_warned")
-# The categories of consent.wording.special_categories (RULES 25), as the rep reads them.
+# The categories of core.wording.special_categories (RULES 25), as the rep reads them.
 SPECIAL_CATEGORY_LABELS = {
     "health": _("health"),
     "religion": _("religious or philosophical beliefs"),

@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import events
-from consent import wording
-from consent.selectors import opposed_scopes
-from core import dates, urls
+from core import dates, urls, wording
 from people.models import Employee, EmployeeStatus, Role
 from people.selectors import employee_of, role_of
 from prospects import followups, rules
@@ -32,6 +30,7 @@ from prospects.models import (
     Provenance,
     ValueHistory,
 )
+from suppression.selectors import opposed_scopes
 
 # GDPR art. 14(3)(a): data not obtained from the person calls for a notice within one month.
 SHARE_PERMISSION = "prospects.view_prospect"

@@ -176,8 +176,9 @@ def _sort_links(request, current: str) -> dict:
 def _consents_of(prospects) -> dict:
     """Each listed prospect's consent status per channel, in one query for the page."""
     # The consent app sits above this one: the list borrows its reading of the events.
-    from consent.models import Channel, ConsentAction, ConsentEvent
+    from consent.models import ConsentAction, ConsentEvent
     from consent.selectors import consent_status_by_channel
+    from suppression.models import Channel
 
     ids = [prospect.pk for prospect in prospects]
     if not ids:

@@ -196,7 +196,7 @@ PHONE_REFUSAL_PAUSE_DAYS = env_int("PHONE_REFUSAL_PAUSE_DAYS", 60, minimum=1)
 CUSTOMER_RETENTION_DAYS = env_int("CUSTOMER_RETENTION_DAYS", 1095, minimum=1)
 # RULES 17: the content check's lists (French and English). Matched on normalised text
 # (case, accents, spaces, apostrophes folded) and in their regular word forms
-# (consent/wording.py): "garanti" also catches "garantie", "garantis", "garanties".
+# (core/wording.py): "garanti" also catches "garantie", "garantis", "garanties".
 CONTENT_COMPETITORS = env_list("CONTENT_COMPETITORS", ["Concurrent SA", "RivalSoft"])
 # Competitors not named: disparaging them is disparaging all the same.
 CONTENT_COMPETITOR_REFERENCES = env_list(
@@ -535,6 +535,7 @@ INSTALLED_APPS = [
     "socialcrm",
     "audit",
     "people",
+    "suppression",
     "prospects",
     "consent",
     "imports",

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from charters.models import Acknowledgement, Training
 from charters.selectors import current_versions
-from consent.models import Opposition
 from core import crypto
 from people.models import Employee, SocialAccount
 from prospects.models import Prospect
+from suppression.models import Opposition
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -14,7 +14,7 @@ NOT_EMPTY = r"\$[^$]{23,}$"
 
 
 def flag_existing_notes(apps, schema_editor):
-    from consent.wording import special_categories
+    from core.wording import special_categories
 
     Prospect = apps.get_model("prospects", "Prospect")
     written = Prospect.objects.filter(notes__regex=NOT_EMPTY).only("pk", "notes").order_by("pk")

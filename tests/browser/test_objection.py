@@ -5,9 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from consent import optout
-from consent.models import ConsentEvent, Opposition
+from consent.models import ConsentEvent
 from core import crypto
 from prospects import services as prospect_services
+from suppression.models import Opposition
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

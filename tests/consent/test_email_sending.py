@@ -16,13 +16,14 @@ from django.test import Client
 from django.urls import reverse
 
 from consent import services
-from consent.models import Opposition, OutreachAttempt
+from consent.models import OutreachAttempt
 from core import crypto
 from mail import services as mail_services
 from mail import tasks as mail_tasks
 from mail.models import MailStatus, OutgoingMail
 from prospects import services as prospect_services
 from prospects.selectors import prospects_visible_to
+from suppression.models import Opposition
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,12 +8,12 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from consent.models import Opposition
 from core import crypto
 from dsar.models import DataSubjectRequest
 from imports import services as import_services
 from imports.models import ImportJob
 from prospects.models import Prospect
+from suppression.models import Opposition
 from tests.dsar.factories import DsarFactory
 from tests.factories import EmployeeFactory
 from tests.imports.conftest import connections_csv

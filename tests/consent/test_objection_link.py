@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent import optout
-from consent.models import ConsentEvent, ObjectionLink, Opposition
+from consent.models import ConsentEvent, ObjectionLink
 from consent.services import outreach_check
 from core import crypto
 from prospects import services as prospect_services
 from prospects.models import Prospect
 from prospects.selectors import prospects_visible_to
+from suppression.models import Opposition
 from tests.factories import EmployeeFactory, SocialAccountFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 

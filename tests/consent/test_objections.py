@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consent.models import ConsentEvent, Opposition
+from consent.models import ConsentEvent
 from consent.services import objection_register, prospect_object
 from core import crypto
+from suppression.models import Opposition
 from tests.factories import EmployeeFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 

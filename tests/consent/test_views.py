@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consent.models import ConsentEvent, Opposition, OutreachAttempt
+from consent.models import ConsentEvent, OutreachAttempt
+from suppression.models import Opposition
 from tests.factories import EmployeeFactory, SocialAccountFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from django.core import mail
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from consent.models import Opposition
 from core import crypto
 from dsar.models import DataSubjectRequest
+from suppression.models import Opposition
 from tests.audit.queries import audit_write_queries
 from tests.dsar.factories import DsarFactory, deliver_queued
 from tests.factories import EmployeeFactory

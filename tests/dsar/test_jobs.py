@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
-from consent.models import ConsentEvent, Opposition, OutreachAttempt
+from consent.models import ConsentEvent, OutreachAttempt
 from consent.services import consent_record
 from core import crypto
 from core.fields import EncryptedTextField, encrypted_fields
@@ -21,6 +21,7 @@ from imports import services as import_services
 from imports.models import ImportJob
 from prospects import services as prospect_services
 from prospects.models import Prospect, ValueHistory
+from suppression.models import Opposition
 from tests.dsar.factories import DsarFactory, mails_settled
 from tests.factories import EmployeeFactory, ProspectFactory, SocialAccountFactory
 from tests.imports.conftest import connections_csv

@@ -6,13 +6,13 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from consent.models import Opposition
 from core import crypto
 from dsar import rules
 from dsar.models import DataSubjectRequest
 from dsar.services import verification_token
 from prospects import services as prospect_services
 from prospects.rules import name_tokens
+from suppression.models import Opposition
 from tests.dsar.factories import DsarFactory
 
 pytestmark = pytest.mark.django_db

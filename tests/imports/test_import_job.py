@@ -8,11 +8,11 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from consent.models import Opposition
 from core import crypto
 from imports import services
 from imports.models import ImportJob
 from prospects.models import Prospect, ValueHistory
+from suppression.models import Opposition
 from tests.factories import EmployeeFactory, ProspectFactory
 from tests.imports.conftest import NOTES_LINES, connection_line, connections_csv
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent import services as consent_services
-from consent.models import ConsentEvent, Opposition, OutreachAttempt, RemovedRecord
+from consent.models import ConsentEvent, OutreachAttempt, RemovedRecord
 from prospects import services as prospect_services
 from prospects.models import Prospect, ValueHistory
 from retention import services
 from retention.models import RepermissionRequest
+from suppression.models import Opposition
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ composed (é) or decomposed (e + U+0301). Each row is one text a rep could write
 
 import pytest
 
-from consent import wording
+from core import wording
 
 NBSP, NNBSP, SHY = "\u00a0", "\u202f", "\u00ad"
 E_ACUTE_DECOMPOSED = "e\u0301"
@@ -56,7 +56,7 @@ CONTENT_TABLE = [
     ("Le meilleur du marché", ["content_misleading"]),
     ("La meilleure du marché", ["content_misleading"]),
     # Zero risk: promised in either order, "risque zéro de …" included (decision documented
-    # in consent/wording.py); saying it does not exist is no promise.
+    # in core/wording.py); saying it does not exist is no promise.
     ("Zéro risque pour vous", ["content_misleading"]),
     (f"Z{E_ACUTE_DECOMPOSED}ro risque", ["content_misleading"]),
     ("Risque zéro de perte de données", ["content_misleading"]),
