@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from charters.services import training_record
-from onboarding.services import employee_hire, social_account_create
+from onboarding.services import employee_hire
+from people.services import social_account_create
 from prospects import services as prospect_services
 from prospects.models import Prospect
 from tests.browser.conftest import login, screenshot
