@@ -260,7 +260,7 @@ def make_people():
 def _make_compliant(employee) -> None:
     """Charters acknowledged and training valid, so the gate's figures include an allowed path."""
     from charters.selectors import current_versions
-    from charters.services import charter_acknowledge, training_record
+    from onboarding.services import charter_acknowledge, training_record
 
     for version in current_versions().filter(required_for_prospecting=True):
         charter_acknowledge(employee=employee, version=version, via="api")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from audit import events
 from charters import selectors
 from charters.models import Acknowledgement, Charter, CharterKind, CharterVersion, Training
-from onboarding.services import onboarding_refresh
 
 
 @transaction.atomic
@@ -37,7 +36,6 @@ def charter_acknowledge(
     acknowledgement.full_clean(exclude=["employee", "version"])
     acknowledgement.save()
     events.created(actor=employee.user, obj=acknowledgement, fields=["version", "via"])
-    onboarding_refresh(employee=employee)
     return acknowledgement, True
 
 
@@ -64,7 +62,6 @@ def training_record(
     training.full_clean(exclude=["employee", "recorded_by"])
     training.save()
     events.created(actor=actor, obj=training, fields=["employee", "completed_at", "valid_until"])
-    onboarding_refresh(employee=employee)
     return training
 
 

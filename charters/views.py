@@ -3,17 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from charters import selectors, services
-from charters.forms import CharterVersionForm, TrainingForm
-from charters.models import CharterKind, CharterVersion
+from charters.forms import CharterVersionForm
+from charters.models import CharterKind
 from core.forms import add_service_errors
 from people.models import Role
-from people.selectors import employee_of, employees_visible_to, has_role
+from people.selectors import employee_of, has_role
 
 
 def _employee_or_403(request):
@@ -42,40 +41,6 @@ def my_compliance(request):
         "charters/my_compliance.html",
         {"charters": charters, "compliance": selectors.compliance_of(employee)},
     )
-
-
-@login_required
-@require_POST
-def acknowledge(request, pk):
-    employee = _employee_or_403(request)
-    version = get_object_or_404(CharterVersion, pk=pk)
-    try:
-        services.charter_acknowledge(employee=employee, version=version, via="browser")
-    except ValidationError:
-        messages.error(request, _("This version has been replaced; read the current one."))
-    else:
-        messages.success(request, _("Charter acknowledged."))
-    return redirect("my-compliance")
-
-
-@login_required
-def team_compliance(request):
-    if not has_role(request.user, Role.HR):
-        raise PermissionDenied
-    employees = employees_visible_to(request.user)
-    form = TrainingForm(request.POST or None, employees=employees)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_record(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Training recorded."))
-            return redirect("team-compliance")
-    people = list(employees.filter(role__in=[Role.REP, Role.MANAGER]))
-    compliance = selectors.compliance_of_many(people)
-    rows = [{"employee": person, **compliance[person.pk]} for person in people]
-    return render(request, "charters/team_compliance.html", {"rows": rows, "form": form})
 
 
 @login_required

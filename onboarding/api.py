@@ -3,12 +3,14 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from charters.api import AcknowledgementSerializer, TrainingInput, TrainingOutput
+from charters.models import CharterVersion
 from onboarding import selectors, services
 from people.api import EmployeeCreateSerializer, EmployeeList, EmployeeSerializer
 from people.models import Role
@@ -151,3 +153,43 @@ class EmployeeListCreate(EmployeeList):
         # a role the caller may not give (HR and dpo or admin), its PermissionDenied a 403.
         employee, _created = services.employee_hire(actor=request.user, **data.validated_data)
         return Response(EmployeeSerializer(employee).data, status=status.HTTP_201_CREATED)
+
+
+class CharterAcknowledge(APIView):
+    """The caller acknowledges the charter version ``pk``; nobody acknowledges for another."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: AcknowledgementSerializer})
+    def post(self, request, pk):
+        employee = employee_of(request.user)
+        if employee is None:
+            raise PermissionDenied("only employees acknowledge charters")
+        version = CharterVersion.objects.filter(pk=pk).first()
+        if version is None:
+            raise NotFound("no such charter version")
+        try:
+            acknowledgement, _ = services.charter_acknowledge(
+                employee=employee, version=version, via="api"
+            )
+        except DjangoValidationError as exc:
+            raise ApiValidationError(exc.message_dict) from None
+        return Response(
+            AcknowledgementSerializer(acknowledgement).data, status=status.HTTP_201_CREATED
+        )
+
+
+class TrainingCreate(APIView):
+    """HR records a training; it may complete the employee's onboarding checklist."""
+
+    permission_classes = [IsAuthenticated, role_required(Role.HR)]
+
+    @extend_schema(request=TrainingInput, responses={201: TrainingOutput})
+    def post(self, request):
+        data = TrainingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            training = services.training_record(actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise ApiValidationError(exc.message_dict) from None
+        return Response(TrainingOutput(training).data, status=status.HTTP_201_CREATED)

@@ -1,5 +1,5 @@
-"""Writes for onboarding: hiring (the employee and their checklist), and the rep's pre-hire
-contribution decisions.
+"""Writes for onboarding: hiring (the employee and their checklist), the charter
+acknowledgements and trainings that tick it, and the rep's pre-hire contribution decisions.
 
 Both are atomic and audited in the same transaction.
 """
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
+from charters import services as charter_services
 from onboarding import selectors
 from onboarding.models import ContributionDecision, Onboarding
 from people import services as people_services
@@ -48,6 +49,28 @@ def employee_hire(*, actor, **fields) -> tuple[Employee, bool]:
     if created:
         onboarding_open(actor=actor, employee=employee)
     return employee, created
+
+
+@transaction.atomic
+def charter_acknowledge(*, employee: Employee, version, via: str):
+    """``charters.services.charter_acknowledge``; the checklist is stamped complete when
+    this was its last item."""
+    acknowledgement, created = charter_services.charter_acknowledge(
+        employee=employee, version=version, via=via
+    )
+    onboarding_refresh(employee=employee)
+    return acknowledgement, created
+
+
+@transaction.atomic
+def training_record(*, actor, employee: Employee, completed_at, valid_until=None):
+    """``charters.services.training_record``; the checklist is stamped complete when this
+    was its last item."""
+    training = charter_services.training_record(
+        actor=actor, employee=employee, completed_at=completed_at, valid_until=valid_until
+    )
+    onboarding_refresh(employee=employee)
+    return training
 
 
 @transaction.atomic

@@ -12,4 +12,11 @@ urlpatterns = [
     ),
     path("hr/onboarding/", views.hr_onboarding, name="hr-onboarding"),
     path("hr/employees/new/", views.employee_new, name="employee-new"),
+    # Acknowledging a charter and recording a training may complete the checklist.
+    path(
+        "me/compliance/<int:pk>/acknowledge/",
+        views.charter_acknowledge,
+        name="charter-acknowledge",
+    ),
+    path("hr/compliance/", views.team_compliance, name="team-compliance"),
 ]

@@ -5,17 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from charters import selectors as charter_selectors
+from charters.forms import TrainingForm
+from charters.models import CharterVersion
 from core.forms import add_service_errors
 from onboarding import selectors, services
 from onboarding.forms import ContributionForm
 from people.forms import EmployeeForm
 from people.models import Role
-from people.selectors import employee_of, has_role
+from people.selectors import employee_of, employees_visible_to, has_role
 
 PAGE_SIZE = 50
 
@@ -139,3 +142,41 @@ def employee_new(request):
     return render(
         request, "people/employee_new.html", {"form": form}, status=400 if form.is_bound else 200
     )
+
+
+@login_required
+@require_POST
+def charter_acknowledge(request, pk):
+    """The employee acknowledges a charter version from "My compliance"."""
+    employee = employee_of(request.user)
+    if employee is None:
+        raise PermissionDenied
+    version = get_object_or_404(CharterVersion, pk=pk)
+    try:
+        services.charter_acknowledge(employee=employee, version=version, via="browser")
+    except ValidationError:
+        messages.error(request, _("This version has been replaced; read the current one."))
+    else:
+        messages.success(request, _("Charter acknowledged."))
+    return redirect("my-compliance")
+
+
+@login_required
+def team_compliance(request):
+    """HR's view of the team's charters and training, with the form to record a training."""
+    if not has_role(request.user, Role.HR):
+        raise PermissionDenied
+    employees = employees_visible_to(request.user)
+    form = TrainingForm(request.POST or None, employees=employees)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Training recorded."))
+            return redirect("team-compliance")
+    people = list(employees.filter(role__in=[Role.REP, Role.MANAGER]))
+    compliance = charter_selectors.compliance_of_many(people)
+    rows = [{"employee": person, **compliance[person.pk]} for person in people]
+    return render(request, "charters/team_compliance.html", {"rows": rows, "form": form})

@@ -59,7 +59,7 @@ api_patterns = [
     path("charters/", charters_api.CharterList.as_view(), name="api-charters"),
     path(
         "charters/<int:pk>/acknowledge/",
-        charters_api.CharterAcknowledge.as_view(),
+        onboarding_api.CharterAcknowledge.as_view(),
         name="api-charter-acknowledge",
     ),
     path(
@@ -67,7 +67,7 @@ api_patterns = [
         charters_api.CharterVersions.as_view(),
         name="api-charter-versions",
     ),
-    path("trainings/", charters_api.TrainingCreate.as_view(), name="api-trainings"),
+    path("trainings/", onboarding_api.TrainingCreate.as_view(), name="api-trainings"),
     path(
         "employees/<int:pk>/compliance/",
         charters_api.EmployeeCompliance.as_view(),

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from charters.services import training_record
+from onboarding.services import training_record
 from prospects import services as prospect_services
 from tests.browser.conftest import login, screenshot
 from tests.browser.test_contact_panel import type_message

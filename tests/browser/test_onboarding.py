@@ -5,8 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from charters.services import training_record
-from onboarding.services import employee_hire
+from onboarding.services import employee_hire, training_record
 from people.services import social_account_create
 from prospects import services as prospect_services
 from prospects.models import Prospect

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from charters.selectors import current_versions
-from charters.services import charter_acknowledge, training_record
 from onboarding.models import Onboarding
+from onboarding.services import charter_acknowledge, training_record
 from people.services import social_account_create
 from tests.factories import EmployeeFactory
 
@@ -189,3 +189,44 @@ def test_my_onboarding_page_shows_each_step_and_links_to_what_is_left(client, ne
     assert 'data-onboarding="open"' in html
     Onboarding.objects.filter(employee=new_rep).update(completed_at=timezone.now())
     assert 'data-onboarding="complete"' in client.get("/me/onboarding/").content.decode()
+
+
+@pytest.mark.parametrize("last", ["training", "charter"])
+def test_the_training_or_the_charter_that_was_last_to_do_completes_the_checklist(
+    api_as, hr, new_rep, last
+):
+    """Through the API as HR and the rep use it: whichever item is done last stamps it."""
+    from audit.models import AuditEvent
+
+    social_account_create(employee=new_rep, network="linkedin", handle="newcomer")
+    versions = list(current_versions())
+
+    def record_training():
+        response = api_as(hr).post(
+            "/api/trainings/",
+            {"employee": new_rep.pk, "completed_at": timezone.localdate().isoformat()},
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+
+    def acknowledge(version):
+        response = api_as(new_rep).post(f"/api/charters/{version.pk}/acknowledge/")
+        assert response.status_code == 201, response.json()
+
+    if last == "charter":
+        record_training()
+    for version in versions[:-1]:
+        acknowledge(version)
+    if last == "training":
+        acknowledge(versions[-1])
+    onboarding = Onboarding.objects.get(employee=new_rep)
+    assert onboarding.completed_at is None
+    if last == "training":
+        record_training()
+    else:
+        acknowledge(versions[-1])
+    onboarding.refresh_from_db()
+    assert onboarding.completed_at is not None
+    assert AuditEvent.objects.filter(
+        action="onboarding.completed", object_id=str(onboarding.pk)
+    ).exists()

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         """Alice and Marc may prospect; Bruno has not acknowledged the charters yet (the gate says so)."""
         from charters.models import Training
         from charters.selectors import current_versions
-        from charters.services import charter_acknowledge, training_record
+        from onboarding.services import charter_acknowledge, training_record
 
         for username in ("alice", "marc"):
             employee = employees[username]
