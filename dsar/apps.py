@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class DsarConfig(AppConfig):
     name = "dsar"
     verbose_name = _("Data-subject requests")
-
-    def ready(self):
-        from dsar import signals  # noqa: F401 - connects the receivers

@@ -405,6 +405,8 @@ def _mail_person(dsar, purpose: str, context: dict, *, address: str | None = Non
             template=MAIL_TEMPLATES[purpose],
             context=context,
             language=language,
+            # The completion of an erasure: the request no longer holds the address.
+            forget_when_done=dsar.email is None,
         )
     return DsarMail.objects.create(request=dsar, mail=mail, purpose=purpose)
 
@@ -800,17 +802,12 @@ def dsar_erase(*, actor, dsar_id) -> dict:
 
 def _wipe_sent_mails(requests) -> int:
     """The copies of the person in the mails we sent them (address, bodies): emptied once
-    the mail is done with (sent or failed). The row stays, with its kind, status, server
-    answer and dates: the proof that the person was told. A mail still queued (the
-    completion of this very erasure) keeps what it needs to be sent, and is emptied the
-    moment it is done (``dsar.signals``)."""
-    from dsar.signals import empty_mail
-    from mail.models import MailStatus, OutgoingMail
+    the mail is done with (sent or failed); one still queued keeps what it needs to be sent
+    and is emptied the moment it is done (``mail.services.forget``). How many now."""
+    from mail import services as mail_services
+    from mail.models import OutgoingMail
 
-    done = OutgoingMail.objects.filter(
-        dsar_link__request__in=requests, status__in=[MailStatus.SENT, MailStatus.FAILED]
-    )
-    return sum(empty_mail(mail) for mail in done)
+    return mail_services.forget(OutgoingMail.objects.filter(dsar_link__request__in=requests))
 
 
 def _erase_in_other_apps(*, ids, indexes) -> dict[str, int]:

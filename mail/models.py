@@ -41,6 +41,9 @@ class OutgoingMail(models.Model):
     last_response = models.CharField(max_length=300, blank=True, default="")
     created_at = BoundedDateTimeField(auto_now_add=True)
     sent_at = BoundedDateTimeField(null=True, blank=True)
+    # The recipient's data was erased (GDPR art. 17): once the mail is sent or failed, its
+    # personal contents go (``services.forget``); the row stays as the proof they were told.
+    forget_when_done = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at"]

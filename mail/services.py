@@ -40,9 +40,19 @@ def _message_id() -> str:
 
 
 def queue(
-    *, kind: str, to: str, subject: str, text: str, html: str = "", headers: dict | None = None
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    headers: dict | None = None,
+    forget_when_done: bool = False,
 ) -> OutgoingMail:
-    """Write the mail in the current transaction; its delivery starts once that commits."""
+    """Write the mail in the current transaction; its delivery starts once that commits.
+
+    ``forget_when_done``: the recipient's data is already erased; the mail keeps what it
+    needs to be sent, and no more than that (``forget``)."""
     mail = OutgoingMail.objects.create(
         kind=kind,
         recipient=to,
@@ -51,6 +61,7 @@ def queue(
         html_body=html,
         headers=json.dumps(headers or {}),
         message_id=_message_id(),
+        forget_when_done=forget_when_done,
     )
     outbox.enqueue(task_name=DELIVER_TASK, args=[str(mail.pk)])
     return mail
@@ -73,10 +84,54 @@ def queue_templated(
     context: dict,
     language: str,
     headers: dict | None = None,
+    forget_when_done: bool = False,
 ) -> OutgoingMail:
     """``queue`` a mail rendered from its three templates in ``language``."""
     subject, text, html = render(template, context, language=language)
-    return queue(kind=kind, to=to, subject=subject, text=text, html=html, headers=headers)
+    return queue(
+        kind=kind,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        headers=headers,
+        forget_when_done=forget_when_done,
+    )
+
+
+# What ``forget`` empties: the address, the texts and the headers (an objection link).
+PERSONAL_CONTENTS = {
+    "recipient": "",
+    "subject": "",
+    "text_body": "",
+    "html_body": "",
+    "headers": "{}",
+}
+
+
+def _contents_empty(mail: OutgoingMail) -> list[str]:
+    """Empty the mail's personal contents in memory; the fields to save ([] if none left)."""
+    if not mail.recipient:
+        return []
+    for name, value in PERSONAL_CONTENTS.items():
+        setattr(mail, name, value)
+    return list(PERSONAL_CONTENTS)
+
+
+def forget(mails) -> int:
+    """An erasure reaches these mails: the ones done with (sent or failed) are emptied now,
+    the ones still queued the moment they are done (``deliver``). Rows, kinds, statuses,
+    server answers and dates stay: the proof the person was told. Returns how many were
+    emptied now."""
+    # Queued ones first: one that is sent meanwhile is then among the done ones below.
+    mails.filter(status=MailStatus.QUEUED).update(forget_when_done=True)
+    emptied = 0
+    for mail in mails.filter(status__in=[MailStatus.SENT, MailStatus.FAILED]):
+        fields = _contents_empty(mail)
+        if fields:
+            mail.save(update_fields=fields)
+            emptied += 1
+    return emptied
 
 
 def message_of(mail: OutgoingMail) -> EmailMultiAlternatives:
@@ -230,7 +285,10 @@ def deliver(mail_id: str) -> int | None:
         else:
             mail.status = MailStatus.SENT
             mail.sent_at = timezone.now()
-        mail.save(update_fields=["attempts", "last_response", "status", "sent_at"])
+        fields = ["attempts", "last_response", "status", "sent_at"]
+        if mail.forget_when_done and mail.status != MailStatus.QUEUED:
+            fields += _contents_empty(mail)
+        mail.save(update_fields=fields)
     if mail.status == MailStatus.QUEUED:
         return retry_delay(mail.attempts)
     return None

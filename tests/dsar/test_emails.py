@@ -237,3 +237,33 @@ def test_an_erasure_empties_the_mails_already_sent_to_the_person(
     dsar.refresh_from_db()
     assert dsar.outcome["erased"]["mails_wiped"] == 1
     assert dsar.extension_notified_at == extension.sent_at
+
+
+def test_a_mail_still_queued_when_the_erasure_runs_is_emptied_once_it_is_sent(
+    api_as, dpo, django_capture_on_commit_callbacks
+):
+    """The extension mail waits in the queue (server slow) while the erasure runs: it still
+    leaves with the address, and is emptied the moment it is sent, like the completion."""
+    dsar = DsarFactory(
+        type="erasure",
+        email="jane@example.com",
+        verified_at=timezone.now(),
+        verified_identifiers=["email"],
+        status="in_progress",
+    )
+    # Queued, not handed to the worker yet.
+    with django_capture_on_commit_callbacks(execute=False):
+        assert extend(api_as, dpo, dsar).status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+    extension, completion = (link.mail for link in dsar.mails.order_by("created_at", "id"))
+    assert extension.status == "queued" and extension.recipient == "jane@example.com"
+    deliver_queued()
+    assert sorted(m.to[0] for m in mail.outbox) == ["jane@example.com", "jane@example.com"]
+    for sent in (extension, completion):
+        sent.refresh_from_db()
+        assert (sent.status, sent.recipient, sent.subject, sent.text_body) == ("sent", "", "", "")
+    dsar.refresh_from_db()
+    assert dsar.outcome["erased"]["mails_wiped"] == 0  # none was done with at the erasure
