@@ -35,7 +35,9 @@ from people.models import Role
 from people.permissions import role_required
 from people.reads import ReadAuditedListMixin
 from people.selectors import employee_of, role_of
-from prospects.selectors import prospect_get, prospects_visible_to
+from prospects import api as prospects_api
+from prospects.api import NOT_FOUND, ErrorSerializer
+from prospects.selectors import prospect_editable_by, prospect_get, prospects_visible_to
 from suppression.models import SCOPE_CHOICES, Channel, IdentifierType, Opposition, OppositionSource
 from suppression.selectors import opposed_scopes
 
@@ -552,3 +554,16 @@ class OutreachReply(APIView):
         except services.OutreachNotSent:
             return Response({"code": "not_sent"}, status=status.HTTP_409_CONFLICT)
         return Response(OutreachSerializer(attempt).data)
+
+
+class ProspectDetail(prospects_api.ProspectDetail):
+    """One prospect: reading it, correcting or enriching it, deleting it."""
+
+    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: NOT_FOUND})
+    def delete(self, request, pk):
+        prospect = prospect_get(user=request.user, pk=pk)
+        if not prospect_editable_by(user=request.user, prospect=prospect):
+            raise PermissionDenied("this prospect was shared with you for reading only")
+        # Its consent events and outreach log stay as evidence, without its values (RULES 19).
+        services.prospect_delete(actor=request.user, prospect=prospect)
+        return Response(status=status.HTTP_204_NO_CONTENT)

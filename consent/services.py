@@ -22,6 +22,7 @@ from consent.models import (
     Decision,
     Evidence,
     OutreachAttempt,
+    RemovalReason,
     RemovedRecord,
     consent_erasure,
 )
@@ -615,6 +616,19 @@ def opposition_list_import(*, actor, lines) -> tuple[int, list[tuple[int, str]]]
 # --- Evidence that outlives its record (RULES 19) -------------------------------------------
 
 _UPDATE_CHUNK = 500
+
+
+@transaction.atomic
+def prospect_delete(*, actor, prospect) -> None:
+    """A rep's (or the DPO's) delete: the prospect goes with its value history and shares;
+    its consent events and outreach log stay as evidence, without its values (RULES 19).
+
+    The one way a single record is deleted; it lives here, above ``prospects``, because
+    the evidence it keeps is this app's.
+    """
+    events.deleted(actor=actor, obj=prospect)
+    evidence_keep(prospect_ids=[prospect.pk], reason=RemovalReason.DELETED)
+    prospect.delete()
 
 
 def evidence_keep(*, prospect_ids, reason: str, removed_at=None) -> dict[str, int]:

@@ -5,6 +5,8 @@ from consent import notice_views, objection_views, views
 urlpatterns = [
     path("o/<str:token>/", objection_views.objection, name="objection-link"),
     path("privacy/notice/", notice_views.public_notice, name="privacy-notice"),
+    # Deleting a prospect keeps its consent evidence (services.prospect_delete).
+    path("prospects/<uuid:pk>/delete/", views.prospect_delete, name="prospect-delete"),
     path("prospects/<uuid:pk>/contact/", views.contact_panel, name="contact-panel"),
     path("prospects/<uuid:pk>/contact/check/", views.contact_check, name="contact-check"),
     path("prospects/<uuid:pk>/contact/log/", views.contact_log, name="contact-log"),

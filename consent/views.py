@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consent import selectors, services
 from consent.facts import ProspectNotVisible
@@ -34,7 +34,12 @@ from people.models import Role
 from people.selectors import employee_of, has_role
 from prospects import followups
 from prospects.followup_forms import FollowUpForm
-from prospects.selectors import prospect_editable_by, prospect_get, prospects_visible_to
+from prospects.selectors import (
+    prospect_editable_by,
+    prospect_editable_get,
+    prospect_get,
+    prospects_visible_to,
+)
 from suppression.models import SCOPE_ALL, Channel, Opposition
 from suppression.selectors import opposed_scopes
 
@@ -366,3 +371,20 @@ def suppression_list_import(request):
     for line, error in errors[:20]:
         messages.error(request, _("Line %(line)d: %(error)s") % {"line": line, "error": error})
     return redirect("suppression-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prospect_delete(request, pk):
+    """Asks first; on POST the prospect goes and its consent evidence stays (RULES 19).
+
+    Who may: the owner (or their manager) and the DPO, as for editing; 404 out of scope.
+    """
+    if not has_role(request.user, Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN):
+        raise PermissionDenied
+    prospect = prospect_editable_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        services.prospect_delete(actor=request.user, prospect=prospect)
+        messages.success(request, _("Prospect deleted."))
+        return redirect("prospects")
+    return render(request, "prospects/delete.html", {"prospect": prospect})

@@ -302,7 +302,8 @@ class ProspectListCreate(ReadAuditedListMixin, generics.ListAPIView):
 
 
 class ProspectDetail(APIView):
-    """One prospect: reading it, correcting or enriching it, deleting it."""
+    """One prospect: reading it, correcting or enriching it (``consent.api`` adds deleting it,
+    which keeps its consent evidence)."""
 
     @extend_schema(responses={200: ProspectSerializer, 404: NOT_FOUND})
     def get(self, request, pk):
@@ -330,12 +331,6 @@ class ProspectDetail(APIView):
         except services.ProspectRejected as exc:
             return _conflict(request.user, exc)
         return Response(ProspectSerializer(prospect).data)
-
-    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: NOT_FOUND})
-    def delete(self, request, pk):
-        prospect = _editable(request, pk)
-        services.prospect_delete(actor=request.user, prospect=prospect)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ProspectHistory(APIView):

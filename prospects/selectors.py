@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -135,6 +135,15 @@ def prospect_editable_by(*, user, prospect: Prospect) -> bool:
     if prospect.owner_id == me.pk:
         return True
     return role == Role.MANAGER and prospect.owner.manager_id == me.pk
+
+
+def prospect_editable_get(*, user, pk) -> Prospect:
+    """The prospect if ``user`` may change it: 404 out of scope, ``PermissionDenied`` when a
+    share lets them read it only."""
+    prospect = prospect_get(user=user, pk=pk)
+    if not prospect_editable_by(user=user, prospect=prospect):
+        raise PermissionDenied
+    return prospect
 
 
 def prospect_history(*, prospect: Prospect) -> QuerySet[ValueHistory]:

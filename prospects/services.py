@@ -218,20 +218,6 @@ def prospect_tally_recount() -> int:
 
 
 @transaction.atomic
-def prospect_delete(*, actor, prospect: Prospect) -> None:
-    """Delete the prospect with its value history and shares.
-
-    Its consent events and outreach log stay as evidence, without its values (RULES 19).
-    """
-    from consent.models import RemovalReason
-    from consent.services import evidence_keep
-
-    events.deleted(actor=actor, obj=prospect)
-    evidence_keep(prospect_ids=[prospect.pk], reason=RemovalReason.DELETED)
-    prospect.delete()
-
-
-@transaction.atomic
 def prospect_share(*, actor, prospect: Prospect, with_employee: Employee) -> None:
     """Let one colleague see this prospect (read only)."""
     if with_employee.pk == prospect.owner_id:

@@ -3,7 +3,6 @@ from django.urls import path
 from prospects import followup_views, notice_views, views
 
 urlpatterns = [
-    path("prospects/", views.prospect_list, name="prospects"),
     path("prospects/new/", views.prospect_new, name="prospect-new"),
     path("prospects/bulk/", views.prospect_bulk, name="prospect-bulk"),
     path("prospects/filters/", views.saved_filter_save, name="prospect-filter-save"),
@@ -14,7 +13,6 @@ urlpatterns = [
     ),
     path("prospects/<uuid:pk>/", views.prospect_detail, name="prospect"),
     path("prospects/<uuid:pk>/edit/", views.prospect_edit, name="prospect-edit"),
-    path("prospects/<uuid:pk>/delete/", views.prospect_delete, name="prospect-delete"),
     path("prospects/<uuid:pk>/shares/", views.prospect_share, name="prospect-share"),
     path(
         "prospects/<uuid:pk>/shares/<int:employee_id>/remove/",

@@ -23,7 +23,7 @@ api_patterns = [
     ),
     path("audit/", AuditEventList.as_view(), name="api-audit"),
     path("prospects/", prospects_api.ProspectListCreate.as_view(), name="api-prospects"),
-    path("prospects/<uuid:pk>/", prospects_api.ProspectDetail.as_view(), name="api-prospect"),
+    path("prospects/<uuid:pk>/", consent_api.ProspectDetail.as_view(), name="api-prospect"),
     path(
         "prospects/<uuid:pk>/history/",
         prospects_api.ProspectHistory.as_view(),

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
+from consent import services as consent_services
 from consent.models import ConsentEvent
 from core import crypto
 from dashboard.selectors import provenance_dashboard
@@ -48,7 +49,7 @@ def test_flagged_notes_are_counted_from_the_flag(api_as, dpo, alice):
     cleaned = add(alice, "Catholique pratiquante")
     services.prospect_update(actor=alice.user, prospect=cleaned, data={"notes": "Rappeler."})
     deleted = add(alice, SICK)
-    services.prospect_delete(actor=alice.user, prospect=deleted)
+    consent_services.prospect_delete(actor=alice.user, prospect=deleted)
 
     body = api_as(dpo).get(URL).json()
 

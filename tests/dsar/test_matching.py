@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from consent import services as consent_services
 from core import crypto
 from dsar import rules
 from dsar.models import DataSubjectRequest
@@ -204,7 +205,7 @@ def test_the_same_name_twice_on_a_phone_is_not_shared(api_as, dpo, rep):
 
 def test_a_deleted_then_recreated_record_is_one_match(api_as, dpo, rep):
     first = record(rep, "Jean Dupont", phone=SWITCHBOARD)
-    prospect_services.prospect_delete(actor=rep.user, prospect=first)
+    consent_services.prospect_delete(actor=rep.user, prospect=first)
     again = record(rep, "Jean Dupont", phone=SWITCHBOARD)
     dsar = DsarFactory(
         email=None, email_index=None, phone_index=crypto.blind_index("phone", SWITCHBOARD)

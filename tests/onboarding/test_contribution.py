@@ -208,7 +208,7 @@ def test_the_page_lists_only_the_callers_pre_hire_contacts(client, new_rep, add_
 
 
 def test_a_decision_outlives_its_prospect_without_its_data(api_as, new_rep, add_contact):
-    from prospects.services import prospect_delete
+    from consent.services import prospect_delete
 
     contact = add_contact(new_rep)
     contact_id = contact.pk

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from consent import services as consent_services
 from prospects import rules, services
 from prospects.models import Prospect, ProspectUserObjectPermission, ValueHistory
 from tests.factories import OppositionFactory
@@ -147,7 +148,7 @@ def test_clearing_an_identifier_clears_its_index(rep, create_prospect):
 def test_deleting_takes_history_and_shares_along(rep, teammate, create_prospect):
     prospect = create_prospect(rep, email="a@example.com")
     services.prospect_share(actor=rep.user, prospect=prospect, with_employee=teammate)
-    services.prospect_delete(actor=rep.user, prospect=prospect)
+    consent_services.prospect_delete(actor=rep.user, prospect=prospect)
     assert not Prospect.objects.exists()
     assert not ValueHistory.objects.exists()
     assert not ProspectUserObjectPermission.objects.exists()

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from consent import services as consent_services
 from imports import services as import_services
 from imports.models import ImportJob
 from prospects import services
@@ -52,7 +53,7 @@ def test_the_total_follows_creation_import_and_deletion(api_as, dpo, rep, settin
 
     doomed = Prospect.objects.filter(owner=rep)[:10]
     for prospect in doomed:
-        services.prospect_delete(actor=dpo.user, prospect=prospect)
+        consent_services.prospect_delete(actor=dpo.user, prospect=prospect)
     assert listed_count(client) == Prospect.objects.count() == 243
 
     Prospect.objects.filter(source="linkedin_import").delete()
