@@ -206,25 +206,33 @@ def test_a_mail_server_that_is_down_leaves_the_request_completed_and_not_notifie
     assert "jane@example.com" not in caplog.text
 
 
-def test_an_erasure_empties_the_mails_already_sent_to_the_person(
-    api_as, dpo, django_capture_on_commit_callbacks
-):
-    """The extension mail's copy of the address and the reason go with the erasure; the row
-    stays as the proof the person was told (kind, status, server answer, date)."""
-    dsar = DsarFactory(
+def _verified_erasure():
+    return DsarFactory(
         type="erasure",
         email="jane@example.com",
         verified_at=timezone.now(),
         verified_identifiers=["email"],
         status="in_progress",
     )
+
+
+def _erase(dpo, capture_on_commit, dsar) -> None:
+    with capture_on_commit(execute=True):
+        services.dsar_execute(actor=dpo.user, dsar=dsar)
+    with capture_on_commit(execute=True):
+        services.dsar_run(dsar_id=dsar.pk)
+
+
+def test_an_erasure_empties_the_mails_already_sent_to_the_person(
+    api_as, dpo, django_capture_on_commit_callbacks
+):
+    """The extension mail's copy of the address and the reason go with the erasure; the row
+    stays as the proof the person was told (kind, status, server answer, date)."""
+    dsar = _verified_erasure()
     with django_capture_on_commit_callbacks(execute=True):
         assert extend(api_as, dpo, dsar).status_code == 202
     deliver_queued()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_execute(actor=dpo.user, dsar=dsar)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_run(dsar_id=dsar.pk)
+    _erase(dpo, django_capture_on_commit_callbacks, dsar)
     deliver_queued()
 
     extension, completion = (link.mail for link in dsar.mails.order_by("created_at", "id"))
@@ -244,20 +252,11 @@ def test_a_mail_still_queued_when_the_erasure_runs_is_emptied_once_it_is_sent(
 ):
     """The extension mail waits in the queue (server slow) while the erasure runs: it still
     leaves with the address, and is emptied the moment it is sent, like the completion."""
-    dsar = DsarFactory(
-        type="erasure",
-        email="jane@example.com",
-        verified_at=timezone.now(),
-        verified_identifiers=["email"],
-        status="in_progress",
-    )
+    dsar = _verified_erasure()
     # Queued, not handed to the worker yet.
     with django_capture_on_commit_callbacks(execute=False):
         assert extend(api_as, dpo, dsar).status_code == 202
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_execute(actor=dpo.user, dsar=dsar)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dsar_run(dsar_id=dsar.pk)
+    _erase(dpo, django_capture_on_commit_callbacks, dsar)
     extension, completion = (link.mail for link in dsar.mails.order_by("created_at", "id"))
     assert extension.status == "queued" and extension.recipient == "jane@example.com"
     deliver_queued()
