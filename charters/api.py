@@ -1,4 +1,7 @@
-"""REST endpoints: current charters, acknowledging one, recording training, compliance."""
+"""REST endpoints: current charters, their versions, an employee's compliance.
+
+Acknowledging a charter and recording a training are ``onboarding.api``'s (they may
+complete the checklist)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation

@@ -1,4 +1,7 @@
-"""Browser pages: the employee's own compliance, and HR's team compliance with the training form."""
+"""Browser pages: the employee's own compliance, and publishing charter versions.
+
+Acknowledging a charter and HR's training form tick the onboarding checklist: they live in
+``onboarding.views``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -1,4 +1,5 @@
-"""Browser pages: the Contact panel on a prospect, and the DPO's suppression list.
+"""Browser pages: the Contact panel on a prospect, deleting a prospect (its evidence stays),
+and the DPO's suppression list.
 
 The Contact panel is a small state machine, each state one render of
 ``consent/contact_panel.html``: a draft (the message box, live check below it), checked

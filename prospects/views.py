@@ -1,4 +1,7 @@
-"""Browser pages for prospects: the list, the add and edit forms, one prospect, deleting it.
+"""Browser pages for prospects: the add and edit forms, one prospect, shares, bulk actions.
+
+The list lives in ``dashboard.prospect_list`` (it shows consent too) and deleting in
+``consent.views`` (the evidence stays).
 
 Each view: access helper → form → one service call → template.
 """
