@@ -3,6 +3,7 @@ so: it passes on the product as it is, and fails on a copy of it given one upwar
 or one import of the tests or the benchmarks. The fixtures are copied into a copy of the
 tree; the product's own packages are never touched."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,22 @@ def test_every_app_is_in_one_layer_and_the_product_keeps_them(tree):
     result = lint_imports(tree)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_readme_lists_the_layers_of_the_contract_in_order():
+    """README "Architecture": one numbered line a layer, its apps in backticks."""
+    (layers_contract,) = [c for c in CONFIG["contracts"] if c["type"] == "layers"]
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Architecture in a few lines", 1)[1].split("\n## ", 1)[0]
+    listed = [
+        sorted(re.findall(r"`(\w+)/`", line.split(":", 1)[0]))
+        for line in section.splitlines()
+        if re.match(r"\d+\. `", line)
+    ]
+    expected = [
+        sorted(app.strip() for app in layer.split("|")) for layer in layers_contract["layers"]
+    ]
+    assert listed == expected
 
 
 def test_an_upward_import_breaks_the_layers(tree):
