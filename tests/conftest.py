@@ -10,6 +10,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import EmployeeFactory
@@ -52,6 +53,14 @@ def pytest_report_header(config):
     if missing:
         return f"socialcrm: embedded default ({database}); skipping tests that need {', '.join(missing)}"
     return f"socialcrm: real services ({database}, redis, celery worker)"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends back in the default language: a page asked for in French leaves
+    French active in the thread (LocaleMiddleware), and the next test must not read it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
