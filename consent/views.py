@@ -37,10 +37,10 @@ from prospects import followups
 from prospects.followup_forms import FollowUpForm
 from prospects.selectors import (
     prospect_editable_by,
-    prospect_editable_get,
     prospect_get,
     prospects_visible_to,
 )
+from prospects.views import editable_or_403
 from suppression.models import SCOPE_ALL, Channel, Opposition
 from suppression.selectors import opposed_scopes
 
@@ -381,9 +381,7 @@ def prospect_delete(request, pk):
 
     Who may: the owner (or their manager) and the DPO, as for editing; 404 out of scope.
     """
-    if not has_role(request.user, Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN):
-        raise PermissionDenied
-    prospect = prospect_editable_get(user=request.user, pk=pk)
+    prospect = editable_or_403(request, pk)
     if request.method == "POST":
         services.prospect_delete(actor=request.user, prospect=prospect)
         messages.success(request, _("Prospect deleted."))

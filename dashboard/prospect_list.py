@@ -6,7 +6,6 @@ from the consent events. The prospect's own pages and writes stay in ``prospects
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,22 +16,17 @@ from consent.selectors import consent_status_by_channel
 from core.api import CountedPaginator
 from people.models import Role
 from people.reads import record_page_read
-from people.selectors import has_role, role_of
+from people.selectors import role_of
 from prospects import saved_filters, selectors
 from prospects.forms import ProspectFilterForm
 from prospects.models import Prospect
-from prospects.views import PAGE_SIZE
+from prospects.views import ADDER_ROLES, PAGE_SIZE, reader_or_403
 from suppression.models import Channel
-
-_READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
-_ADDER_ROLES = (Role.REP, Role.MANAGER)
 
 
 @login_required
 def prospect_list(request):
-    # Sales, the DPO and admins read prospects; HR never handles them.
-    if not has_role(request.user, *_READER_ROLES):
-        raise PermissionDenied
+    reader_or_403(request)
     filters = ProspectFilterForm(request.GET, owners=_owners(request))
     chosen = filters.filters()
     prospects = selectors.prospect_search(
@@ -74,7 +68,7 @@ def prospect_list(request):
             "list_query": saved_filters.list_query(request.GET.urlencode()),
             # Reps see their own (and those shared with them); the others see several owners.
             "show_owner": role != Role.REP,
-            "can_add": role in _ADDER_ROLES,
+            "can_add": role in ADDER_ROLES,
         },
     )
 

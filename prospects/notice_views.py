@@ -12,13 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
-from people.models import Role
-from people.selectors import has_role
 from prospects import notices, selectors
 from prospects.models import NoticeMethod, Prospect
-
-# Who reads prospects at all (HR never does); editing is then checked per prospect.
-_READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
+from prospects.views import reader_or_403
 
 
 class NoticeSentForm(forms.Form):
@@ -39,8 +35,8 @@ class NoticeSentForm(forms.Form):
 
 
 def _prospect(request, pk) -> Prospect:
-    if not has_role(request.user, *_READER_ROLES):
-        raise PermissionDenied
+    # Who reads prospects at all (HR never does); editing is then checked per prospect.
+    reader_or_403(request)
     return selectors.prospect_get(user=request.user, pk=pk)
 
 

@@ -33,35 +33,33 @@ from prospects.forms import (
 from prospects.models import Prospect
 
 PAGE_SIZE = 25
-_READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
-_ADDER_ROLES = (Role.REP, Role.MANAGER)
+READER_ROLES = (Role.REP, Role.MANAGER, Role.DPO, Role.ADMIN)
+ADDER_ROLES = (Role.REP, Role.MANAGER)
 
 
-def _reader(request) -> None:
+def reader_or_403(request) -> None:
     """Sales, the DPO and admins read prospects; HR never handles them."""
-    if not has_role(request.user, *_READER_ROLES):
+    if not has_role(request.user, *READER_ROLES):
         raise PermissionDenied
 
 
 def _adder(request) -> Employee:
     """The rep or manager adding a prospect they will own."""
     employee = employee_of(request.user)
-    if employee is None or employee.role not in _ADDER_ROLES:
+    if employee is None or employee.role not in ADDER_ROLES:
         raise PermissionDenied
     return employee
 
 
 def _viewable(request, pk) -> Prospect:
-    _reader(request)
+    reader_or_403(request)
     return selectors.prospect_get(user=request.user, pk=pk)
 
 
-def _editable(request, pk) -> Prospect:
-    """404 out of scope, 403 when only shared for reading."""
-    prospect = _viewable(request, pk)
-    if not selectors.prospect_editable_by(user=request.user, prospect=prospect):
-        raise PermissionDenied
-    return prospect
+def editable_or_403(request, pk) -> Prospect:
+    """404 out of scope, 403 when only shared for reading (or for HR)."""
+    reader_or_403(request)
+    return selectors.prospect_editable_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -84,7 +82,7 @@ def prospect_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def prospect_edit(request, pk):
-    prospect = _editable(request, pk)
+    prospect = editable_or_403(request, pk)
     form = ProspectForm(
         request.POST if request.method == "POST" else None, owner=prospect.owner, prospect=prospect
     )
@@ -245,7 +243,7 @@ def prospect_bulk(request):
 
     Only rows the caller's list holds are read: other ids are ignored, never acted on.
     """
-    _reader(request)
+    reader_or_403(request)
     back = _back_to_list(request)
     action_form = BulkActionForm(request.POST)
     rows = _selected_rows(request)
@@ -351,7 +349,7 @@ def _bulk_summary(request, outcome: bulk.BulkOutcome) -> None:
 @login_required
 @require_http_methods(["POST"])
 def saved_filter_save(request):
-    _reader(request)
+    reader_or_403(request)
     query = request.POST.get("query", "")
     try:
         saved = saved_filters.saved_filter_save(
@@ -368,7 +366,7 @@ def saved_filter_save(request):
 @require_http_methods(["GET", "POST"])
 def saved_filter_delete(request, pk):
     """GET asks to confirm; POST deletes. Another user's filter is a 404."""
-    _reader(request)
+    reader_or_403(request)
     if request.method == "GET":
         saved = get_object_or_404(saved_filters.saved_filters_of(request.user), pk=pk)
         return render(request, "prospects/_list_saved_delete.html", {"saved": saved})
