@@ -124,7 +124,9 @@ class Stack:
     def add_employee(self, username: str, role: str, manager: str | None = None) -> int:
         """Creates the employee (password ``self.password``); returns its id."""
         args = ["add_employee", username, "--role", role, "--hire-date", "2020-01-06"]
-        args += ["--password", self.password]
+        # One argument: a random password may start with "-", which argparse would take
+        # for an option of its own.
+        args += [f"--password={self.password}"]
         if manager:
             args += ["--manager", manager]
         out = self.manage(*args)  # "created employee NAME (id N, role R)"
